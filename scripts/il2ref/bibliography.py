@@ -1,0 +1,75 @@
+"""references.bib: parse with pybtex, and find each entry's line for error messages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pybtex.database import BibliographyData, parse_string
+from pybtex.scanner import PybtexSyntaxError
+
+from .diagnostics import Diagnostic, Severity
+
+# pybtex reports no line numbers for entries, so we find `@type{key,` lines ourselves.
+_ENTRY = re.compile(r"^\s*@(\w+)\s*\{\s*([^,\s]*)\s*,", re.MULTILINE)
+_KEY_OK = re.compile(r"^[A-Za-z0-9_-]+$")
+_NEEDED = {
+    "article": ("author", "title", "journal", "year"),
+    "book": ("title", "year"),
+    "incollection": ("author", "title", "booktitle", "year"),
+    "techreport": ("title", "year"),
+    "misc": ("title",),
+}
+
+
+@dataclass
+class Bibliography:
+    path: str
+    keys: dict[str, int] = field(default_factory=dict)  # key -> line
+    data: BibliographyData | None = None
+
+
+def load(path: Path, display: str) -> tuple[Bibliography, list[Diagnostic]]:
+    bib = Bibliography(display)
+    found: list[Diagnostic] = []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return bib, [Diagnostic(display, 1, 1, "(file)", "references.bib is missing", "E030")]
+    except UnicodeDecodeError:
+        return bib, [Diagnostic(display, 1, 1, "(file)", "file is not UTF-8 text", "E002")]
+
+    for match in _ENTRY.finditer(text):
+        kind, key = match.group(1).lower(), match.group(2)
+        if kind in ("comment", "preamble", "string"):
+            continue
+        line = text.count("\n", 0, match.start()) + 1
+        if not _KEY_OK.match(key):
+            found.append(Diagnostic(display, line, 1, key or "(key)",
+                                    "citation key may use only letters, digits, _ and -", "E031"))
+        if key in bib.keys:
+            found.append(Diagnostic(display, line, 1, key,
+                                    f"entry key is defined twice (first on line {bib.keys[key]})",
+                                    "E033"))
+            continue
+        bib.keys[key] = line
+
+    if found:
+        return bib, found
+    try:
+        bib.data = parse_string(text, "bibtex")
+    except PybtexSyntaxError as exc:
+        found.append(Diagnostic(display, exc.lineno or 1, 1, "(syntax)", exc.message, "E030"))
+        return bib, found
+    except Exception as exc:  # pybtex raises plain errors for e.g. repeated fields
+        found.append(Diagnostic(display, 1, 1, "(syntax)", str(exc), "E030"))
+        return bib, found
+
+    for key, entry in bib.data.entries.items():
+        needed = _NEEDED.get(entry.type.lower(), ("title",))
+        missing = [f for f in needed if f not in entry.fields and f not in entry.persons]
+        if missing:
+            found.append(Diagnostic(display, bib.keys.get(key, 1), 1, key,
+                                    f"entry lacks {', '.join(missing)}", "W032", Severity.WARNING))
+    return bib, found

@@ -1,0 +1,40 @@
+"""Command line: `il2ref validate` checks the data without building the site."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .corpus import load_corpus
+from .diagnostics import errors
+
+
+def _validate(root: Path) -> int:
+    corpus, diagnostics = load_corpus(root)
+    for d in diagnostics:
+        print(d, file=sys.stderr)
+    bad = errors(diagnostics)
+    if bad:
+        print(f"validate: {len(bad)} error(s), {len(diagnostics) - len(bad)} warning(s)",
+              file=sys.stderr)
+        return 1
+    print(f"validate: OK: {len(corpus.pages)} pages, {len(corpus.excerpts())} excerpts, "
+          f"{len(corpus.rules())} rules, {len(corpus.cited_keys())} sources cited "
+          f"({len(diagnostics)} warning(s))")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="il2ref", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    val = sub.add_parser("validate", help="check docs/data/*.yaml and references.bib")
+    val.add_argument("--root", type=Path, default=Path.cwd(), help="project folder")
+    args = parser.parse_args(argv)
+    if args.command == "validate":
+        return _validate(args.root)
+    return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

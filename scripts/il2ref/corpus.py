@@ -1,0 +1,106 @@
+"""Load every page file and references.bib, check shape and references, build the model.
+
+Every problem in every file is collected before anything fails, so an editor fixes them in one pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from . import bibliography, schema, yaml_source
+from .diagnostics import Diagnostic, Severity, ValidationFailed, errors
+from .model import Corpus, page_from_data
+
+DATA_DIR = Path("docs/data")
+BIB_FILE = Path("references.bib")
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def _walk(node: Any, path: list[str | int]) -> Iterator[tuple[list[str | int], dict[str, Any]]]:
+    if isinstance(node, dict):
+        yield path, node
+        for k, v in node.items():
+            yield from _walk(v, [*path, k])
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _walk(v, [*path, i])
+
+
+def data_files(root: Path) -> list[Path]:
+    folder = root / DATA_DIR
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
+    """Read and check everything under `root`. Never raises for editor mistakes."""
+    diagnostics: list[Diagnostic] = []
+    bib, bib_problems = bibliography.load(root / BIB_FILE, str(BIB_FILE))
+    diagnostics += bib_problems
+
+    corpus = Corpus(bib_keys=dict(bib.keys))
+    ids: dict[str, str] = {}
+    cited: set[str] = set()
+    files = data_files(root)
+    if not files:
+        diagnostics.append(Diagnostic(str(DATA_DIR), 1, 1, "(folder)",
+                                      "no page files (*.yaml) found", "E005"))
+
+    for file in files:
+        display = file.relative_to(root).as_posix()
+        doc, problems = yaml_source.load(file, display)
+        diagnostics += problems
+        if doc is None:
+            continue
+        if not _SLUG.match(file.stem):
+            diagnostics.append(Diagnostic(display, 1, 1, "(file name)",
+                                          "file name must be lower-case words joined by hyphens",
+                                          "E017"))
+        shape = schema.check(doc)
+        diagnostics += shape
+
+        section_ids: dict[str, str] = {}  # anchors: unique within a page only
+        for path, obj in _walk(doc.data, []):
+            ident = obj.get("id")
+            if isinstance(ident, str) and path:
+                line, col = doc.position([*path, "id"])
+                seen = section_ids if path[0] == "sections" and len(path) == 2 else ids
+                if ident in seen:
+                    diagnostics.append(Diagnostic(
+                        display, line, col, schema.field_name([*path, "id"]),
+                        f"id {ident!r} is already used at {seen[ident]}", "E021"))
+                else:
+                    seen[ident] = f"{display}:{line}"
+            if path and path[-2:-1] == ["sources"] and isinstance(obj.get("key"), str):
+                key = obj["key"]
+                cited.add(key)
+                if bib.keys and key not in bib.keys:
+                    near = difflib.get_close_matches(key, bib.keys, n=1)
+                    hint = f"; did you mean {near[0]!r}?" if near else ""
+                    line, col = doc.position([*path, "key"])
+                    diagnostics.append(Diagnostic(
+                        display, line, col, schema.field_name([*path, "key"]),
+                        f"unknown citation key {key!r}: not in references.bib{hint}", "E020"))
+
+        if not shape and isinstance(doc.data, dict):
+            corpus.pages.append(page_from_data(file.stem, display, doc.data))
+
+    if not errors(diagnostics):
+        for key, line in bib.keys.items():
+            if key not in cited:
+                diagnostics.append(Diagnostic(
+                    str(BIB_FILE), line, 1, key, "entry is not cited by any page",
+                    "W034", Severity.WARNING))
+    corpus.pages.sort(key=lambda p: (p.group, p.order, p.slug))
+    return corpus, sorted(diagnostics, key=lambda d: (d.path, d.line, d.col, d.code))
+
+
+def require_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
+    """Like load_corpus, but raise ValidationFailed carrying every problem if any is an error."""
+    corpus, diagnostics = load_corpus(root)
+    if errors(diagnostics):
+        raise ValidationFailed(diagnostics)
+    return corpus, diagnostics

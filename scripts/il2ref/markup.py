@@ -1,0 +1,30 @@
+"""Escaping of YAML text on its way into Markdown: editors' text is shown, never interpreted."""
+
+from __future__ import annotations
+
+import re
+
+# Characters that start inline Markdown, HTML, mkdocs-bibtex (`@`), footnote (`^`), table (`|`),
+# attribute-list (`{`) or maths (`$`) syntax anywhere in a line. Each becomes a numeric entity,
+# which Python-Markdown passes through and the browser shows as the character itself. Hyphens
+# and other characters are left alone so that glossary abbreviations such as "IL-2" still match.
+_INLINE = set("\\`*_[]<>&@^|{}~$")
+# Characters that only matter at the start of a block (lists, headings, ordered lists).
+_LEADING = re.compile(r"^([-+#=:>]|\d+[.)])")
+
+
+class Trusted(str):
+    """Markdown produced by our own templates, not by editors: not escaped again."""
+
+
+def escape(text: object) -> str:
+    if isinstance(text, Trusted):
+        return text
+    # Collapse newlines and runs of spaces: a line break inside a claim must not start a block.
+    flat = " ".join(str(text).split())
+    out = "".join(f"&#{ord(c)};" if c in _INLINE else c for c in flat)
+    lead = _LEADING.match(out)
+    if lead:
+        first = lead.group(1)
+        out = f"&#{ord(first[0])};{first[1:]}{out[len(first):]}"
+    return out

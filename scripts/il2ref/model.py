@@ -1,0 +1,147 @@
+"""The validated model: plain dataclasses built from schema-valid YAML. No formatting here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    locator: str
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    id: str
+    claim: str
+    sources: tuple[Source, ...]
+    evidence: str
+    topic: str
+    label_version: str | None = None
+    status: str = "verified"
+    key_fact: bool = False
+    page: str = ""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    id: str
+    title: str
+    sides: tuple[Excerpt, ...]
+    brief_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Threshold:
+    measure: str
+    comparator: str
+    unit: str
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    system: str
+    framework: str
+    action: str
+    criterion: str
+    sources: tuple[Source, ...]
+    threshold: Threshold | None = None
+    resume: str | None = None
+    status: str = "verified"
+    page: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    excerpts: tuple[Excerpt, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    insert: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    path: str
+    title: str
+    summary: str
+    reviewed: str
+    group: str
+    order: int
+    sections: tuple[Section, ...]
+    rules: tuple[Rule, ...] = ()
+    topic: str | None = None
+
+    def excerpts(self) -> list[Excerpt]:
+        out: list[Excerpt] = []
+        for section in self.sections:
+            out.extend(section.excerpts)
+            for conflict in section.conflicts:
+                out.extend(conflict.sides)
+        return out
+
+
+@dataclass
+class Corpus:
+    pages: list[Page] = field(default_factory=list)
+    bib_keys: dict[str, int] = field(default_factory=dict)
+
+    def excerpts(self) -> list[Excerpt]:
+        return [e for p in self.pages for e in p.excerpts()]
+
+    def rules(self) -> list[Rule]:
+        return [r for p in self.pages for r in p.rules]
+
+    def cited_keys(self) -> set[str]:
+        keys = {s.key for e in self.excerpts() for s in e.sources}
+        return keys | {s.key for r in self.rules() for s in r.sources}
+
+
+def _sources(raw: list[dict[str, Any]]) -> tuple[Source, ...]:
+    return tuple(Source(s["key"], s["locator"]) for s in raw)
+
+
+def _excerpt(raw: dict[str, Any], page: str) -> Excerpt:
+    return Excerpt(
+        id=raw["id"], claim=raw["claim"], sources=_sources(raw["sources"]),
+        evidence=raw["evidence"], topic=raw["topic"], label_version=raw.get("label_version"),
+        status=raw.get("status", "verified"), key_fact=raw.get("key_fact", False), page=page,
+    )
+
+
+def _rule(raw: dict[str, Any], page: str) -> Rule:
+    t = raw.get("threshold")
+    threshold = Threshold(**t) if t else None
+    return Rule(
+        id=raw["id"], system=raw["system"], framework=raw["framework"], action=raw["action"],
+        criterion=raw["criterion"], sources=_sources(raw["sources"]), threshold=threshold,
+        resume=raw.get("resume"), status=raw.get("status", "verified"), page=page,
+    )
+
+
+def page_from_data(slug: str, path: str, data: dict[str, Any]) -> Page:
+    sections = tuple(
+        Section(
+            id=s["id"], title=s["title"],
+            excerpts=tuple(_excerpt(e, slug) for e in s.get("excerpts", [])),
+            conflicts=tuple(
+                Conflict(c["id"], c["title"], tuple(_excerpt(e, slug) for e in c["sides"]),
+                         c.get("brief_ref"))
+                for c in s.get("conflicts", [])
+            ),
+            insert=s.get("insert"),
+        )
+        for s in data["sections"]
+    )
+    return Page(
+        slug=slug, path=path, title=data["title"], summary=data["summary"],
+        reviewed=data["reviewed"], group=data["group"], order=data["order"], sections=sections,
+        rules=tuple(_rule(r, slug) for r in data.get("rules", [])), topic=data.get("topic"),
+    )

@@ -1,0 +1,111 @@
+"""The one JSON Schema for page files, and its errors turned into editor messages."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+
+from .diagnostics import Diagnostic
+from .yaml_source import YamlDocument
+
+SCHEMA_PATH = Path(__file__).with_name("page.schema.json")
+
+_JSON_TYPES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "array": "a list",
+    "object": "a block of fields",
+    "boolean": "true or false",
+    "null": "empty",
+}
+
+
+def _python_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a block of fields"
+    if value is None:
+        return "empty"
+    return type(value).__name__
+
+
+@lru_cache(maxsize=1)  # the schema file is part of the installed package, not editor data
+def schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def validator() -> Draft202012Validator:
+    return Draft202012Validator(schema(), format_checker=FormatChecker())
+
+
+def field_name(path: list[str | int]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top)"
+
+
+def _message(error: ValidationError) -> tuple[list[str | int], str, str, bool]:
+    """(path of the field, message, code, point at key?) for one schema error."""
+    path = list(error.absolute_path)
+    v, val, inst = error.validator, error.validator_value, error.instance
+    if v == "required":
+        missing = next((m for m in val if isinstance(inst, dict) and m not in inst), val[0])
+        return [*path, missing], "required field is missing", "E010", False
+    if v == "type":
+        want = " or ".join(_JSON_TYPES.get(t, t) for t in ([val] if isinstance(val, str) else val))
+        return path, f"must be {want}, not {_python_type(inst)}", "E011", False
+    if v == "enum":
+        allowed = ", ".join(str(a) for a in val)
+        return path, f"{inst!r} is not in the allowed list: {allowed}", "E012", False
+    if v == "const":
+        return path, f"must be {val!r}", "E012", False
+    if v == "minLength":
+        if isinstance(inst, str) and not inst.strip():
+            return path, "must not be empty", "E013", False
+        return path, f"is too short (at least {val} characters)", "E013", False
+    if v == "minItems":
+        return path, f"must list at least {val} item(s)", "E013", False
+    if v == "pattern" and isinstance(inst, str) and not inst.strip():
+        return path, "must not be empty", "E013", False
+    if v == "additionalProperties":
+        extra = sorted(set(inst) - set(error.schema.get("properties", {})))
+        name = extra[0] if extra else "?"
+        known = ", ".join(error.schema.get("properties", {}))
+        return [*path, name], f"unknown field {name!r}; allowed fields: {known}", "E014", True
+    if v in ("pattern", "format"):
+        hint = error.schema.get("description") or error.schema.get("title") or v
+        example = error.schema.get("examples", [None])[0]
+        tail = f" (for example {example!r})" if example else ""
+        return path, f"{inst!r} is not in the expected form: {hint}{tail}", "E015", False
+    if v == "anyOf" and error.schema.get("anyOf") and all(
+        "required" in b for b in error.schema["anyOf"]
+    ):
+        options = " or ".join(b["required"][0] for b in error.schema["anyOf"])
+        return path, f"needs at least one of: {options}", "E010", False
+    if v in ("minimum", "maximum"):
+        return path, f"{inst!r} is out of range ({v} {val})", "E016", False
+    return path, error.message, "E019", False
+
+
+def check(doc: YamlDocument) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for error in validator().iter_errors(doc.data):
+        path, message, code, at_key = _message(error)
+        # A missing field has no node: point at its parent block.
+        lookup = path[:-1] if code == "E010" and path else path
+        line, col = doc.position(lookup, key=at_key)
+        found.append(Diagnostic(doc.path, line, col, field_name(path), message, code))
+    return sorted(set(found))
