@@ -12,7 +12,7 @@ from pybtex.scanner import PybtexSyntaxError
 from .diagnostics import Diagnostic, Severity
 
 # pybtex reports no line numbers for entries, so we find `@type{key,` lines ourselves.
-_ENTRY = re.compile(r"^\s*@(\w+)\s*\{\s*([^,\s]*)\s*,", re.MULTILINE)
+_ENTRY = re.compile(r"^\s*@(\w+)\s*\{\s*([^,\n]*?)\s*,", re.MULTILINE)
 _KEY_OK = re.compile(r"^[A-Za-z0-9_-]+$")
 _NEEDED = {
     "article": ("author", "title", "journal", "year"),

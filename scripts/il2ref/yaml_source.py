@@ -61,8 +61,9 @@ class YamlDocument:
         return line, col
 
 
-def _friendly(problem: str) -> str:
-    if "'\\t'" in problem or "tab" in problem.lower():
+def _friendly(problem: str, line_text: str = "") -> str:
+    indent = line_text[: len(line_text) - len(line_text.lstrip())]
+    if "\t" in indent or "\t" in problem or "tab" in problem.lower():
         return "a tab character is used for indentation; indent with spaces only"
     if "could not determine a constructor" in problem:
         return "YAML tags such as !!python/... are not allowed; write plain text, lists and maps"
@@ -102,7 +103,11 @@ def load(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagnostic
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or str(exc)
-        return None, [Diagnostic(display, line, col, "(syntax)", _friendly(problem), "E001")]
+        lines = text.splitlines()
+        line_text = lines[line - 1] if 0 < line <= len(lines) else ""
+        return None, [
+            Diagnostic(display, line, col, "(syntax)", _friendly(problem, line_text), "E001")
+        ]
     except yaml.YAMLError as exc:
         return None, [Diagnostic(display, 1, 1, "(syntax)", _friendly(str(exc)), "E001")]
     finally:

@@ -1,0 +1,159 @@
+"""Build the real site with --strict and check what a reader sees."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import copy_project, mkdocs_build
+
+from il2ref.corpus import load_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def html(site: Path, slug: str) -> str:
+    return (site / slug / "index.html").read_text(encoding="utf-8")
+
+
+def test_cls_page_has_numbered_citations_with_locators(built_site: Path) -> None:
+    page = html(built_site, "capillary-leak")
+    refs = re.findall(r'<a class="footnote-ref" href="#fn:([\w-]+)">(\d+)</a>', page)
+    keys_in_order = list(dict.fromkeys(k for k, _ in refs))
+    # Numbered 1..n in order of first citation, one number per source.
+    assert [dict(refs)[k] for k in keys_in_order] == [str(i + 1) for i in
+                                                      range(len(keys_in_order))]
+    assert len(keys_in_order) >= 10
+    # The first statement cites the 2024 label with its locator, visibly separated from the next.
+    first = re.search(r'id="cls-label-definition".*?</li>', page, re.S)
+    assert first is not None
+    assert '<span class="label-version">(2024 label)</span>' in first.group(0)
+    assert '<span class="loc">§5.1 and Boxed Warning</span>; <sup' in first.group(0)
+
+
+def test_cls_page_has_a_formatted_reference_list(built_site: Path) -> None:
+    page = html(built_site, "capillary-leak")
+    notes = page[page.index('<div class="footnote">'):]
+    items = re.findall(r'<li id="fn:([\w-]+)">', notes)
+    assert "dutcher2014" in items and "textor1987" in items
+    # AMA style: authors, title, italic journal, year;volume(issue):pages.
+    assert ("Dutcher JP, Schwartzentruber DJ, Kaufman HL, et al. High dose interleukin-2 "
+            "(Aldesleukin)") in notes
+    assert "<em>Journal for ImmunoTherapy of Cancer</em>. 2014;2(1):26." in notes
+    assert page.index('id="references"') < page.index('<div class="footnote">')
+
+
+def test_every_excerpt_of_every_page_is_rendered(built_site: Path) -> None:
+    corpus, _ = load_corpus(ROOT)
+    for p in corpus.pages:
+        page = html(built_site, p.slug)
+        for e in p.excerpts():
+            assert f'id="{e.id}"' in page, (p.slug, e.id)
+        assert f"Last reviewed {p.reviewed}" in page
+
+
+def test_conflicts_and_rules_render(built_site: Path) -> None:
+    page = html(built_site, "capillary-leak")
+    assert page.count('<p class="admonition-title">Sources differ</p>') >= 3
+    assert "Is a rising haematocrit part of IL-2 capillary leak?" in page
+    # The hold rule comes from the structured data, with its source.
+    row = re.search(r"<tr>\s*<td>US label \(2024\)</td>.*?</tr>", page, re.S)
+    assert row is not None
+    assert "&#60; 90 mmHg" in row.group(0) and 'href="#fn:proleukin_pi_2024"' in row.group(0)
+
+
+def test_unverified_and_label_marks_are_visible(built_site: Path) -> None:
+    page = html(built_site, "capillary-leak")
+    assert '<span class="label-version">(legacy label)</span>' in page
+
+
+def test_references_page_lists_sources_with_their_pages(built_site: Path) -> None:
+    page = html(built_site, "references")
+    assert '<a href="../capillary-leak/">Capillary leak syndrome</a>' in page
+    assert '<li id="fn:textor1987">' in page
+    assert "Textor SC" in page
+
+
+def test_home_page_says_what_for_whom_and_disclaims(built_site: Path) -> None:
+    page = html(built_site, ".")
+    for text in ("Who it is for", "Scope", "Medical disclaimer", "Not a substitute"):
+        assert text in page
+
+
+def test_no_remote_fonts(built_site: Path) -> None:
+    assert "fonts.googleapis.com" not in html(built_site, ".")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+def _add_excerpt(project: Path, claim: str, key: str = "textor1987") -> None:
+    path = project / "docs" / "data" / "capillary-leak.yaml"
+    text = path.read_text(encoding="utf-8")
+    injected = (
+        "      - id: test-injected\n"
+        f"        claim: {claim}\n"
+        "        sources:\n"
+        f"          - key: {key}\n"
+        "            locator: abstract\n"
+        "        evidence: cohort\n"
+        "        topic: capillary-leak\n"
+    )
+    anchor = "      - id: cls-dose-limiting\n"
+    path.write_text(text.replace(anchor, injected + anchor, 1), encoding="utf-8")
+
+
+def test_markup_in_a_claim_is_shown_not_run(project: Path, tmp_path: Path) -> None:
+    _add_excerpt(project, "'<script>alert(1)</script> *bold* [@textor1987] <b>x</b> | y'")
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    page = html(site, "capillary-leak")
+    claim = re.search(r'id="test-injected"[^>]*>(.*?)</span>', page, re.S)
+    assert claim is not None
+    assert claim.group(1) == (
+        "&#60;script&#62;alert(1)&#60;/script&#62; &#42;bold&#42; &#91;&#64;textor1987&#93; "
+        "&#60;b&#62;x&#60;/b&#62; &#124; y")
+    assert "<script>alert(1)" not in page
+
+
+def test_unknown_key_fails_the_build_naming_key_and_file(project: Path, tmp_path: Path) -> None:
+    _add_excerpt(project, "A claim citing a source that does not exist.", key="nosuch1999")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert ("docs/data/capillary-leak.yaml:" in result.stderr
+            and "unknown citation key 'nosuch1999': not in references.bib" in result.stderr)
+
+
+def test_unknown_key_in_hand_written_page_fails(project: Path, tmp_path: Path) -> None:
+    with (project / "docs" / "index.md").open("a") as f:
+        f.write("\nA hand-written citation [@nosuch1999].\n")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "docs/index.md: unknown citation key(s) nosuch1999" in result.stderr
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for f in sorted(folder.rglob("*")):
+        if f.is_file():
+            h.update(f.relative_to(folder).as_posix().encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def test_failed_build_leaves_last_good_site(project: Path, built_site: Path,
+                                            tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    before = _digest(site)
+    (project / "docs" / "data" / "capillary-leak.yaml").write_text("title: [unclosed\n")
+    result = mkdocs_build(project, site)
+    assert result.returncode != 0
+    assert "docs/data/capillary-leak.yaml:2:1: (syntax)" in result.stderr
+    assert _digest(site) == before

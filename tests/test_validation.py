@@ -1,0 +1,162 @@
+"""Every editor mistake gives an exact `path:line:col: field: message [CODE]`, all in one run."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT
+
+from il2ref.corpus import load_corpus
+from il2ref.diagnostics import Severity, errors
+
+INVALID = FIXTURES / "invalid"
+
+# One fixture file per mistake, and the exact message(s) an editor sees for it.
+EXPECTED = {
+    "syntax-error.yaml": [
+        "docs/data/syntax-error.yaml:7:3: (syntax): did not find expected node content [E001]"],
+    "tab-indent.yaml": [
+        "docs/data/tab-indent.yaml:7:1: (syntax): "
+        "a tab character is used for indentation; indent with spaces only [E001]"],
+    "missing-field.yaml": [
+        "docs/data/missing-field.yaml:13:13: sections[0].excerpts[0].sources[0].locator: "
+        "required field is missing [E010]"],
+    "claim-list.yaml": [
+        "docs/data/claim-list.yaml:12:11: sections[0].excerpts[0].claim: "
+        "must be text, not a list [E011]"],
+    "empty-claim.yaml": [
+        "docs/data/empty-claim.yaml:11:16: sections[0].excerpts[0].claim: must not be empty [E013]"],
+    "unknown-key.yaml": [
+        "docs/data/unknown-key.yaml:13:18: sections[0].excerpts[0].sources[0].key: unknown "
+        "citation key 'alpha2010': not in references.bib; did you mean 'alpha2001'? [E020]"],
+    "duplicate-id.yaml": [
+        "docs/data/good.yaml:10:13: sections[0].excerpts[0].id: "
+        "id 'good-one' is already used at docs/data/duplicate-id.yaml:10 [E021]"],
+    "unknown-enums.yaml": [
+        "docs/data/unknown-enums.yaml:15:19: sections[0].excerpts[0].evidence: 'anecdote' is not "
+        "in the allowed list: label, guideline, trial, cohort, case-report, review, preclinical, "
+        "patient-information, drug-information, institutional-policy [E012]",
+        "docs/data/unknown-enums.yaml:16:16: sections[0].excerpts[0].topic: 'kidneys' is not in "
+        "the allowed list: overview, mechanism, regimen, capillary-leak, cardiovascular, "
+        "pulmonary, renal, hepatic, neurologic, haematologic, infection, endocrine, "
+        "dermatologic, gastrointestinal, constitutional, late-effects, monitoring, management, "
+        "safety, crs, case-study [E012]"],
+    "label-no-version.yaml": [
+        "docs/data/label-no-version.yaml:10:9: sections[0].excerpts[0].label_version: "
+        "required field is missing [E010]"],
+    "wrong-types.yaml": [
+        "docs/data/wrong-types.yaml:3:11: reviewed: '2026-02-30' is not in the expected form: "
+        "Date a clinician last checked every excerpt on this page against its sources, as "
+        "YYYY-MM-DD. (for example '2026-11-23') [E015]",
+        "docs/data/wrong-types.yaml:5:8: order: must be a whole number, not text [E011]",
+        "docs/data/wrong-types.yaml:6:1: colour: unknown field 'colour'; allowed fields: title, "
+        "summary, reviewed, group, order, topic, sections, rules [E014]"],
+    "python-tag.yaml": [
+        "docs/data/python-tag.yaml:1:8: (syntax): YAML tags such as !!python/... are not "
+        "allowed; write plain text, lists and maps [E001]"],
+    "duplicate-key.yaml": [
+        "docs/data/duplicate-key.yaml:6:1: order: "
+        "key appears twice in the same block (first on line 5) [E022]"],
+    "empty.yaml": ["docs/data/empty.yaml:1:1: (file): file is empty [E003]"],
+    "not-utf8.yaml": [
+        "docs/data/not-utf8.yaml:1:11: (file): file is not UTF-8 text; save it as UTF-8 [E002]"],
+}
+
+
+def mini_project(tmp_path: Path, *extra: Path) -> Path:
+    shutil.copytree(FIXTURES / "mini", tmp_path, dirs_exist_ok=True)
+    for file in extra:
+        shutil.copy(file, tmp_path / "docs" / "data" / file.name)
+    return tmp_path
+
+
+def messages(project: Path, severity: Severity = Severity.ERROR) -> list[str]:
+    _, diagnostics = load_corpus(project)
+    return [str(d) for d in diagnostics if d.severity is severity]
+
+
+def test_every_fixture_has_an_expectation() -> None:
+    assert sorted(EXPECTED) == sorted(p.name for p in INVALID.iterdir())
+
+
+def test_valid_mini_project_has_no_errors(tmp_path: Path) -> None:
+    assert messages(mini_project(tmp_path)) == []
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_mistake_gives_exact_message(tmp_path: Path, name: str) -> None:
+    assert messages(mini_project(tmp_path, INVALID / name)) == EXPECTED[name]
+
+
+def test_all_mistakes_reported_in_one_run(tmp_path: Path) -> None:
+    project = mini_project(tmp_path, *INVALID.iterdir())
+    got = messages(project)
+    want = sorted(m for ms in EXPECTED.values() for m in ms)
+    assert sorted(got) == want
+
+
+def test_yaml_tags_are_never_executed(tmp_path: Path) -> None:
+    marker = Path("/tmp/il2ref-pwned")
+    marker.unlink(missing_ok=True)
+    messages(mini_project(tmp_path, INVALID / "python-tag.yaml"))
+    assert not marker.exists()
+
+
+def test_oversized_file_is_refused_without_parsing(tmp_path: Path) -> None:
+    project = mini_project(tmp_path)
+    big = project / "docs" / "data" / "huge.yaml"
+    with big.open("w") as f:  # 50 MB, as a pasted document might be
+        f.write("title: Huge\nsummary: |\n")
+        line = "  " + "x" * 1000 + "\n"
+        f.writelines(line for _ in range(50_000))
+    assert messages(project) == [
+        f"docs/data/huge.yaml:1:1: (file): file is {big.stat().st_size:,} bytes, over the "
+        "1,000,000-byte limit for one page; split it or remove pasted material [E004]"
+    ]
+
+
+def test_unused_bib_entry_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    project = mini_project(tmp_path)
+    with (project / "references.bib").open("a") as f:
+        f.write("\n@article{unused2020,\n  title = {Never cited},\n  year = {2020}\n}\n")
+    assert messages(project) == []
+    assert messages(project, Severity.WARNING) == [
+        "references.bib:13:1: unused2020: warning: entry lacks author, journal [W032]",
+        "references.bib:13:1: unused2020: warning: entry is not cited by any page [W034]",
+    ]
+
+
+def test_malformed_and_duplicated_bib_entries_are_errors(tmp_path: Path) -> None:
+    project = mini_project(tmp_path)
+    with (project / "references.bib").open("a") as f:
+        f.write("\n@article{alpha2001,\n  title = {Again},\n  year = {2001}\n}\n"
+                "\n@article{bad key,\n  title = {Space in key}\n}\n")
+    assert messages(project) == [
+        "references.bib:13:1: alpha2001: entry key is defined twice (first on line 1) [E033]",
+        "references.bib:18:1: bad key: citation key may use only letters, digits, _ and - [E031]",
+    ]
+
+
+def test_real_data_is_valid() -> None:
+    corpus, diagnostics = load_corpus(ROOT)
+    assert errors(diagnostics) == []
+    assert any(p.slug == "capillary-leak" for p in corpus.pages)
+
+
+def test_validate_command_exit_codes(tmp_path: Path) -> None:
+    good = subprocess.run([sys.executable, "-m", "il2ref.cli", "validate", "--root", str(ROOT)],
+                          capture_output=True, text=True)
+    assert good.returncode == 0, good.stderr
+    assert good.stdout.startswith("validate: OK:")
+    bad_project = mini_project(tmp_path, INVALID / "unknown-key.yaml", INVALID / "empty.yaml")
+    bad = subprocess.run(
+        [sys.executable, "-m", "il2ref.cli", "validate", "--root", str(bad_project)],
+        capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "docs/data/empty.yaml:1:1: (file): file is empty [E003]" in bad.stderr
+    assert "unknown citation key 'alpha2010'" in bad.stderr
+    assert "validate: 2 error(s)" in bad.stderr
