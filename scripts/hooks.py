@@ -17,11 +17,15 @@ from mkdocs.structure.pages import Page
 
 from il2ref import corpus as corpus_mod
 from il2ref import render
+from il2ref.schema_doc import schema_markdown
 from il2ref.diagnostics import Severity, ValidationFailed
 from il2ref.model import Corpus
 
 log = get_plugin_logger("il2ref")
 _CITE = re.compile(r"\[@([^\]\s;,]+)")
+_MARKER = re.compile(r"<!-- il2ref:([a-z-]+) -->")
+# Generated regions of hand-written pages, filled like Material's own shortcodes.
+_MARKERS = {"schema": schema_markdown}
 
 # Per-build state, replaced on every `on_config` (mkdocs serve reloads config on each rebuild,
 # but not this module), so it never serves stale YAML.
@@ -70,15 +74,35 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 
 
 # ---------------------------------------------------------------------------------------------
-# Unknown keys in hand-written pages: mkdocs-bibtex would drop them with only a warning
+# Before bibtex: fill markers, and refuse unknown keys (mkdocs-bibtex would drop them quietly)
 # ---------------------------------------------------------------------------------------------
+def _fill(match: re.Match[str], where: str) -> str:
+    name = match.group(1)
+    if name not in _MARKERS:
+        raise PluginError(f"docs/{where}: unknown marker <!-- il2ref:{name} -->; "
+                          f"known: {', '.join(_MARKERS)}")
+    return _MARKERS[name]()
+
+
 @event_priority(100)
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    markdown = _MARKER.sub(lambda m: _fill(m, page.file.src_uri), markdown)
     known = _build["corpus"].bib_keys
     unknown = sorted({k for k in _CITE.findall(markdown) if k not in known})
     if unknown:
-        where = page.file.src_uri if page.file.generated_by is None else page.file.src_uri
         raise PluginError(
-            f"docs/{where}: unknown citation key(s) {', '.join(unknown)}: not in references.bib"
+            f"docs/{page.file.src_uri}: unknown citation key(s) {', '.join(unknown)}: not in references.bib"
         )
     return markdown
+
+
+
+# ---------------------------------------------------------------------------------------------
+# After mkdocs-bibtex: pandoc's Markdown output keeps `[text]{.nocase}` spans (from BibTeX
+# "and others" author lists), which Python-Markdown leaves as literal text. Unwrap them.
+# ---------------------------------------------------------------------------------------------
+_NOCASE = re.compile(r"\[([^\[\]<>]*)\]\{\.nocase\}")
+
+
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    return _NOCASE.sub(r"\1", html)

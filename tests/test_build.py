@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import copy_project, mkdocs_build
 
+from conftest import copy_project, mkdocs_build
 from il2ref.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
 
+from conftest import FIXTURES, ROOT
 from il2ref.corpus import load_corpus
 from il2ref.diagnostics import Severity, errors
 
@@ -29,7 +29,8 @@ EXPECTED = {
         "docs/data/claim-list.yaml:12:11: sections[0].excerpts[0].claim: "
         "must be text, not a list [E011]"],
     "empty-claim.yaml": [
-        "docs/data/empty-claim.yaml:11:16: sections[0].excerpts[0].claim: must not be empty [E013]"],
+        "docs/data/empty-claim.yaml:11:16: sections[0].excerpts[0].claim: "
+        "must not be empty [E013]"],
     "unknown-key.yaml": [
         "docs/data/unknown-key.yaml:13:18: sections[0].excerpts[0].sources[0].key: unknown "
         "citation key 'alpha2010': not in references.bib; did you mean 'alpha2001'? [E020]"],

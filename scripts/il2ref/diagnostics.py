@@ -23,7 +23,8 @@ class Diagnostic:
 
     def __str__(self) -> str:
         kind = "" if self.severity is Severity.ERROR else "warning: "
-        return f"{self.path}:{self.line}:{self.col}: {self.field}: {kind}{self.message} [{self.code}]"
+        where = f"{self.path}:{self.line}:{self.col}"
+        return f"{where}: {self.field}: {kind}{self.message} [{self.code}]"
 
 
 class ValidationFailed(Exception):

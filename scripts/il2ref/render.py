@@ -88,6 +88,10 @@ def _env() -> Environment:
     return env
 
 
+def template(name: str):  # type: ignore[no-untyped-def]
+    return _env().get_template(name)
+
+
 def page_markdown(page: Page, corpus: Corpus) -> str:
     statements = page.excerpts()
     keys = {s.key for e in statements for s in e.sources} | {
@@ -125,4 +129,5 @@ def nav(corpus: Corpus) -> list[dict[str, object]]:
         if pages:
             out.append({group: pages})
     out.append({"References": "references.md"})
+    out.append({"Editor guide": "editors.md"})
     return out

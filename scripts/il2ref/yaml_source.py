@@ -38,7 +38,7 @@ class YamlDocument:
     root: yaml.Node | None
 
     def position(self, path: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
-        """1-based line and column of the node at `path` (or of its key), else the nearest parent."""
+        """1-based line and column of the node at `path` (or its key), else its nearest parent."""
         node = self.root
         line, col = (1, 1)
         if node is not None:
@@ -51,9 +51,9 @@ class YamlDocument:
                         last = i == len(path) - 1
                         nxt = k if (key and last) else v
                         break
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-                if 0 <= part < len(node.value):
-                    nxt = node.value[part]
+            elif (isinstance(node, yaml.SequenceNode) and isinstance(part, int)
+                  and 0 <= part < len(node.value)):
+                nxt = node.value[part]
             if nxt is None:
                 break
             node = nxt

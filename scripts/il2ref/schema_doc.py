@@ -1,0 +1,80 @@
+"""The editor guide's field reference, generated from the JSON Schema so it cannot drift."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .markup import Trusted
+from .render import template
+from .schema import schema
+
+# Which blocks to document, in reading order: (name in $defs or "page", heading).
+BLOCKS = [
+    ("page", "Page file"),
+    ("section", "Section"),
+    ("excerpt", "Excerpt"),
+    ("source", "Source"),
+    ("conflict", "Sources differ (conflict)"),
+    ("rule", "Hold or stop rule"),
+    ("threshold", "Threshold"),
+]
+
+
+def _resolve(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        node = defs[node["$ref"].rsplit("/", 1)[1]]
+    return node
+
+
+def _allowed(node: dict[str, Any], defs: dict[str, Any]) -> str:
+    node = _resolve(node, defs)
+    if "enum" in node:
+        return ", ".join(f"`{v}`" for v in node["enum"])
+    if node.get("type") == "array":
+        item = node.get("items", {})
+        ref = item.get("$ref", "")
+        if ref:
+            name = ref.rsplit("/", 1)[1]
+            return f"a list of [{name}](#schema-{name}) blocks"
+        return "a list"
+    if node.get("type") == "object" or "properties" in node:
+        return "a block of fields"
+    examples = node.get("examples")
+    kind = {"string": "text", "integer": "whole number", "number": "number",
+            "boolean": "true / false"}.get(node.get("type", ""), "")
+    return f"{kind}, e.g. `{examples[0]}`" if examples else kind
+
+
+def _condition(block: dict[str, Any], name: str) -> str:
+    then = block.get("then", {})
+    cond = block.get("if", {}).get("properties", {})
+    if name in then.get("required", []) and cond:
+        field, rule = next(iter(cond.items()))
+        return f"when `{field}` is `{rule.get('const')}`"
+    return "no"
+
+
+def blocks() -> list[dict[str, Any]]:
+    root = schema()
+    defs = root["$defs"]
+    out = []
+    for name, title in BLOCKS:
+        block = root if name == "page" else _resolve(defs[name], defs)
+        required = set(block.get("required", []))
+        fields = []
+        for field, spec in block.get("properties", {}).items():
+            target = _resolve(spec, defs)
+            meaning = spec.get("description") or target.get("description") or spec.get(
+                "title") or target.get("title", "")
+            fields.append({
+                "name": Trusted(field), "required": field in required,
+                "condition": _condition(block, field), "meaning": meaning,
+                "allowed": Trusted(_allowed(spec, defs)),
+            })
+        out.append({"name": Trusted(name), "title": title,
+                    "description": block.get("description", ""), "fields": fields})
+    return out
+
+
+def schema_markdown() -> str:
+    return template("schema.md.j2").render(blocks=blocks())
