@@ -17,9 +17,9 @@ from mkdocs.structure.pages import Page
 
 from il2ref import corpus as corpus_mod
 from il2ref import render
-from il2ref.schema_doc import schema_markdown
 from il2ref.diagnostics import Severity, ValidationFailed
 from il2ref.model import Corpus
+from il2ref.schema_doc import schema_markdown
 
 log = get_plugin_logger("il2ref")
 _CITE = re.compile(r"\[@([^\]\s;,]+)")
@@ -90,9 +90,9 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     known = _build["corpus"].bib_keys
     unknown = sorted({k for k in _CITE.findall(markdown) if k not in known})
     if unknown:
+        keys = ", ".join(unknown)
         raise PluginError(
-            f"docs/{page.file.src_uri}: unknown citation key(s) {', '.join(unknown)}: not in references.bib"
-        )
+            f"docs/{page.file.src_uri}: unknown citation key(s) {keys}: not in references.bib")
     return markdown
 
 

@@ -26,8 +26,8 @@ def test_capillary_leak_finds_the_cls_page_first(page, site_url: str) -> None:  
 
 
 def test_text_only_in_generated_excerpts_is_found(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
-    # "haemoconcentration" appears only in a generated "Sources differ" note.
-    links = search(page, site_url, "haemoconcentration")
+    # "albuminuria" appears only in a generated "Sources differ" note on the CLS page.
+    links = search(page, site_url, "albuminuria")
     assert links and "capillary-leak" in links[0]
 
 

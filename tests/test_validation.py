@@ -62,6 +62,10 @@ EXPECTED = {
     "duplicate-key.yaml": [
         "docs/data/duplicate-key.yaml:6:1: order: "
         "key appears twice in the same block (first on line 5) [E022]"],
+    "bare-lab-unit.yaml": [
+        "docs/data/bare-lab-unit.yaml:11:16: sections[0].excerpts[0].claim: write lab values as "
+        "{creatinine 2.5–2.9 mg/dL}, {bilirubin 7 mg/dL} or {platelets 50,000 /mm3} so the SI "
+        "value is added; found 'mg/dL' outside braces [E040]"],
     "empty.yaml": ["docs/data/empty.yaml:1:1: (file): file is empty [E003]"],
     "not-utf8.yaml": [
         "docs/data/not-utf8.yaml:1:11: (file): file is not UTF-8 text; save it as UTF-8 [E002]"],

@@ -14,6 +14,7 @@ from typing import Any
 from . import bibliography, schema, yaml_source
 from .diagnostics import Diagnostic, Severity, ValidationFailed, errors
 from .model import Corpus, page_from_data
+from .units import BARE_UNIT, LAB
 
 DATA_DIR = Path("docs/data")
 BIB_FILE = Path("references.bib")
@@ -33,6 +34,31 @@ def _walk(node: Any, path: list[str | int]) -> Iterator[tuple[list[str | int], d
 def data_files(root: Path) -> list[Path]:
     folder = root / DATA_DIR
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+def _lab_values(doc: yaml_source.YamlDocument) -> list[Diagnostic]:
+    """Lab values in prose must go through `{creatinine 3 mg/dL}` so SI units are computed."""
+    found = []
+    for path, obj in _walk(doc.data, []):
+        for name in ("claim", "criterion", "resume"):
+            text = obj.get(name)
+            if not isinstance(text, str):
+                continue
+            rest = LAB.sub("", text)
+            bare = BARE_UNIT.search(rest)
+            problem = None
+            if bare:
+                problem = (f"write lab values as {{creatinine 2.5–2.9 mg/dL}}, "
+                           f"{{bilirubin 7 mg/dL}} or {{platelets 50,000 /mm3}} so the SI value "
+                           f"is added; found {bare.group(0)!r} outside braces")
+            elif "{" in rest or "}" in rest:
+                problem = ("braces are only for lab values such as {creatinine 3 mg/dL}; "
+                           "check the measure name and unit")
+            if problem:
+                line, col = doc.position([*path, name])
+                found.append(Diagnostic(doc.path, line, col,
+                                        schema.field_name([*path, name]), problem, "E040"))
+    return found
 
 
 def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
@@ -85,6 +111,7 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
                         display, line, col, schema.field_name([*path, "key"]),
                         f"unknown citation key {key!r}: not in references.bib{hint}", "E020"))
 
+        diagnostics += _lab_values(doc)
         if not shape and isinstance(doc.data, dict):
             corpus.pages.append(page_from_data(file.stem, display, doc.data))
 

@@ -17,14 +17,24 @@ class Trusted(str):
     """Markdown produced by our own templates, not by editors: not escaped again."""
 
 
+def flatten(text: object) -> str:
+    """Collapse newlines and runs of spaces: a line break in a claim must not start a block."""
+    return " ".join(str(text).split())
+
+
+def escape_inline(text: str) -> str:
+    return "".join(f"&#{ord(c)};" if c in _INLINE else c for c in text)
+
+
+def guard_leading(text: str) -> str:
+    lead = _LEADING.match(text)
+    if lead:
+        first = lead.group(1)
+        return f"&#{ord(first[0])};{first[1:]}{text[len(first):]}"
+    return text
+
+
 def escape(text: object) -> str:
     if isinstance(text, Trusted):
         return text
-    # Collapse newlines and runs of spaces: a line break inside a claim must not start a block.
-    flat = " ".join(str(text).split())
-    out = "".join(f"&#{ord(c)};" if c in _INLINE else c for c in flat)
-    lead = _LEADING.match(out)
-    if lead:
-        first = lead.group(1)
-        out = f"&#{ord(first[0])};{first[1:]}{out[len(first):]}"
-    return out
+    return guard_leading(escape_inline(flatten(text)))

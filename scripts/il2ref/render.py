@@ -8,9 +8,9 @@ from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .markup import Trusted, escape
+from .markup import Trusted, escape, escape_inline, flatten, guard_leading
 from .model import Corpus, Excerpt, Page, Rule, Source
-from .units import format_threshold
+from .units import LAB, format_lab, format_threshold
 
 FRAMEWORKS = {
     "label-2024": "US label (2024)",
@@ -23,6 +23,17 @@ GROUPS = ["Background", "Toxicities", "Organ systems", "Management", "Context"]
 UNVERIFIED = Trusted(
     '<span class="unverified" title="Not yet checked against the source text">unverified</span>'
 )
+
+
+def prose(text: str) -> Trusted:
+    """Escape editor text, turning `{creatinine 3 mg/dL}` into both units."""
+    text = flatten(text)
+    out, pos = [], 0
+    for m in LAB.finditer(text):
+        out += [escape_inline(text[pos:m.start()]), escape_inline(format_lab(m))]
+        pos = m.end()
+    out.append(escape_inline(text[pos:]))
+    return Trusted(guard_leading("".join(out)))
 
 
 def cites(sources: tuple[Source, ...]) -> Trusted:
@@ -38,7 +49,7 @@ def excerpt(e: Excerpt) -> Trusted:
     if e.status == "unverified":
         badges += " " + UNVERIFIED
     title = f"Excerpt {e.id}"
-    claim = f'<span class="claim" id="{e.id}" title="{title}">{escape(e.claim)}</span>'
+    claim = f'<span class="claim" id="{e.id}" title="{title}">{prose(e.claim)}</span>'
     return Trusted(f"{claim}{badges} {cites(e.sources)}")
 
 
@@ -47,10 +58,10 @@ def _rule_row(r: Rule, *, with_system: bool = False) -> str:
     if with_system:
         cells.append(escape(r.system.replace("-", " ").capitalize()))
     threshold = escape(format_threshold(r.threshold)) if r.threshold else "—"
-    criterion = escape(r.criterion) + (" " + UNVERIFIED if r.status == "unverified" else "")
+    criterion = prose(r.criterion) + (" " + UNVERIFIED if r.status == "unverified" else "")
     cells += [
         FRAMEWORKS[r.framework], ACTIONS[r.action], criterion, threshold,
-        escape(r.resume) if r.resume else "—", cites(r.sources),
+        prose(r.resume) if r.resume else "—", cites(r.sources),
     ]
     return "| " + " | ".join(cells) + " |"
 

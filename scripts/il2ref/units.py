@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .model import Threshold
 
 # (measure, conventional unit) -> (factor, SI unit, decimals). Factors: creatinine 88.4 µmol/L
@@ -12,8 +14,9 @@ SI = {
     ("platelets", "/mm3"): (0.001, "×10⁹/L", 0),
 }
 
-_SYMBOL = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+_SYMBOL = {"<": "< ", "<=": "≤ ", ">": "> ", ">=": "≥ ", "=": ""}
 _UNIT_TEXT = {"/mm3": "/mm³"}
+_NO_SPACE = {"%", "/mm³"}
 
 
 def _num(value: float, decimals: int | None = None) -> str:
@@ -26,12 +29,12 @@ def _num(value: float, decimals: int | None = None) -> str:
 
 def _fmt(t: Threshold, factor: float = 1.0, decimals: int | None = None, unit: str = "") -> str:
     unit = unit or _UNIT_TEXT.get(t.unit, t.unit)
-    sep = "" if unit in ("%",) else " "
+    sep = "" if unit in _NO_SPACE else " "
     if t.comparator == "range":
         assert t.low is not None and t.high is not None
         return f"{_num(t.low * factor, decimals)}–{_num(t.high * factor, decimals)}{sep}{unit}"
     assert t.value is not None
-    return f"{_SYMBOL[t.comparator]} {_num(t.value * factor, decimals)}{sep}{unit}"
+    return f"{_SYMBOL[t.comparator]}{_num(t.value * factor, decimals)}{sep}{unit}"
 
 
 def format_threshold(t: Threshold) -> str:
@@ -42,3 +45,26 @@ def format_threshold(t: Threshold) -> str:
         factor, unit, decimals = si
         text += f" ({_fmt(t, factor, decimals, unit)})"
     return text
+
+
+# Lab values inside prose are written `{creatinine 2.5–2.9 mg/dL}` so that the SI value is
+# computed here, never typed by an editor.
+LAB = re.compile(
+    r"\{(?P<measure>creatinine|bilirubin|platelets) (?P<low>[\d.,]+)(?:[–-](?P<high>[\d.,]+))?"
+    r" ?(?P<unit>mg/dL|/mm3)\}"
+)
+# Conventional units that must only appear through a `{...}` lab value.
+BARE_UNIT = re.compile(r"mg/dL|/mm3|/mm³|µmol/L|×10⁹/L")
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def format_lab(match: re.Match[str]) -> str:
+    low, high = _number(match["low"]), match["high"]
+    if high is None:
+        t = Threshold(match["measure"], "=", match["unit"], value=low)
+    else:
+        t = Threshold(match["measure"], "range", match["unit"], low=low, high=_number(high))
+    return format_threshold(t)
