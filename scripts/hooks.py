@@ -6,8 +6,11 @@ Listed in mkdocs.yml under `hooks:`. Validation runs in `on_config`, before MkDo
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -16,20 +19,35 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from il2ref import corpus as corpus_mod
-from il2ref import render
+from il2ref import __version__, render
 from il2ref.diagnostics import Severity, ValidationFailed
-from il2ref.model import Corpus
+from il2ref.glossary import glossary_markdown, parse
 from il2ref.schema_doc import schema_markdown
 
 log = get_plugin_logger("il2ref")
 _CITE = re.compile(r"\[@([^\]\s;,]+)")
 _MARKER = re.compile(r"<!-- il2ref:([a-z-]+) -->")
 # Generated regions of hand-written pages, filled like Material's own shortcodes.
-_MARKERS = {"schema": schema_markdown}
+ABBREVIATIONS = Path("docs/includes/abbreviations.md")
+
+
+def _glossary() -> str:
+    root = _build["root"]
+    return glossary_markdown(parse((root / ABBREVIATIONS).read_text(encoding="utf-8")))
+
+
+_MARKERS = {"schema": schema_markdown, "glossary": _glossary}
 
 # Per-build state, replaced on every `on_config` (mkdocs serve reloads config on each rebuild,
 # but not this module), so it never serves stale YAML.
-_build: dict[str, Corpus] = {}
+_build: dict[str, Any] = {}
+
+
+def build_date() -> str:
+    """Today, or SOURCE_DATE_EPOCH's date for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now()
+    return when.date().isoformat()
 
 
 def _root(config: MkDocsConfig) -> Path:
@@ -49,6 +67,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         if d.severity is Severity.WARNING:
             log.info(str(d))  # unused entries etc.: informative, not fatal under --strict
     _build["corpus"] = corpus
+    _build["root"] = _root(config)
     config.nav = render.nav(corpus)
 
     # A CSL style shipped by a Python package, so no third-party file is committed.
@@ -68,6 +87,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for page in corpus.pages:
         files.append(File.generated(config, f"{page.slug}.md",
                                     content=render.page_markdown(page, corpus)))
+    files.append(File.generated(config, "quick-reference.md", content=render.card_markdown(
+        corpus, version=__version__, built=build_date())))
     files.append(File.generated(config, "references.md",
                                 content=render.references_markdown(corpus)))
     return files

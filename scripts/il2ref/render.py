@@ -53,31 +53,103 @@ def excerpt(e: Excerpt) -> Trusted:
     return Trusted(f"{claim}{badges} {cites(e.sources)}")
 
 
+SYSTEM_NAMES = {
+    "capillary-leak": "Capillary leak", "cardiovascular": "Cardiovascular",
+    "pulmonary": "Pulmonary", "renal": "Renal", "hepatic": "Hepatic",
+    "neurologic": "Neurologic", "haematologic": "Haematologic and bleeding",
+    "infection": "Infection", "endocrine": "Endocrine", "dermatologic": "Dermatologic",
+    "gastrointestinal": "Gastrointestinal", "constitutional": "Constitutional",
+}
+
+
+def system_name(topic: str) -> str:
+    return SYSTEM_NAMES.get(topic, topic.replace("-", " ").capitalize())
+
+
+def finding(r: Rule) -> Trusted:
+    """'Serum creatinine ≥ 3 mg/dL (≥ 265 µmol/L)', with an unverified mark where due."""
+    text = prose(r.criterion)
+    if r.threshold:
+        text = Trusted(f"{text}: {escape(format_threshold(r.threshold))}")
+    if r.status == "unverified":
+        text = Trusted(f"{text} {UNVERIFIED}")
+    return text
+
+
 def _rule_row(r: Rule, *, with_system: bool = False) -> str:
-    cells = []
-    if with_system:
-        cells.append(escape(r.system.replace("-", " ").capitalize()))
-    threshold = escape(format_threshold(r.threshold)) if r.threshold else "—"
-    criterion = prose(r.criterion) + (" " + UNVERIFIED if r.status == "unverified" else "")
+    cells = [escape(system_name(r.system))] if with_system else []
     cells += [
-        FRAMEWORKS[r.framework], ACTIONS[r.action], criterion, threshold,
+        FRAMEWORKS[r.framework], ACTIONS[r.action], finding(r),
         prose(r.resume) if r.resume else "—", cites(r.sources),
     ]
     return "| " + " | ".join(cells) + " |"
 
 
+def _ordered(rules: tuple[Rule, ...] | list[Rule]) -> list[Rule]:
+    systems = list(SYSTEM_NAMES)
+    return sorted(rules, key=lambda r: (
+        systems.index(r.system) if r.system in systems else len(systems),
+        list(FRAMEWORKS).index(r.framework), r.action != "withhold", r.id))
+
+
 def rules_table(rules: tuple[Rule, ...] | list[Rule], *, with_system: bool = False) -> Trusted:
-    head = ["Source of rule", "Action", "Finding", "Threshold", "Resume when", "Citation"]
+    head = ["Source of rule", "Action", "Finding", "Resume when", "Citation"]
     if with_system:
         head.insert(0, "System")
-    ordered = sorted(rules, key=lambda r: (r.system, list(FRAMEWORKS).index(r.framework), r.action))
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += [_rule_row(r, with_system=with_system) for r in ordered]
+    lines += [_rule_row(r, with_system=with_system) for r in _ordered(rules)]
     return Trusted("\n".join(lines))
 
 
 def rules_by_system(rules: list[Rule]) -> Trusted:
-    return rules_table(rules, with_system=True)
+    """One row per organ system, one column per source of rules: the side-by-side view."""
+    head = ["System", *FRAMEWORKS.values()]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    ordered = _ordered(rules)
+    for system in dict.fromkeys(r.system for r in ordered):
+        cells = [f"**{escape(system_name(system))}**"]
+        for framework in FRAMEWORKS:
+            items = [
+                f"**{'Withhold' if r.action == 'withhold' else 'Stop'}:** {finding(r)} "
+                f"{cites(r.sources)}"
+                for r in ordered if r.system == system and r.framework == framework
+            ]
+            cells.append("<br>".join(items) if items else "—")
+        lines.append("| " + " | ".join(cells) + " |")
+    return Trusted("\n".join(lines))
+
+
+def card_table(rules: list[Rule]) -> Trusted:
+    head = ["System", "Finding", "Whose rule", "Citation"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += [
+        f"| {escape(system_name(r.system))} | {finding(r)} | {FRAMEWORKS[r.framework]} "
+        f"| {cites(r.sources)} |"
+        for r in _ordered(rules)
+    ]
+    return Trusted("\n".join(lines))
+
+
+def card_data(corpus: Corpus) -> dict[str, object]:
+    """What the bedside card shows; the PDF card and the site page both use this."""
+    rules = corpus.rules()
+    facts = [e for p in corpus.pages for e in p.excerpts() if e.key_fact]
+    key_numbers = []
+    for p in corpus.pages:
+        items = [e for e in p.excerpts() if e.key_fact and e.topic != "regimen"]
+        if items and p.topic != "regimen":
+            key_numbers.append((p.title, items))
+    return {
+        "regimen": [e for e in facts if e.topic == "regimen"],
+        "withhold": [r for r in rules if r.action == "withhold"],
+        "stop": [r for r in rules if r.action == "discontinue"],
+        "key_numbers": key_numbers,
+    }
+
+
+def card_markdown(corpus: Corpus, *, version: str, built: str) -> str:
+    return _env().get_template("card.md.j2").render(
+        version=version, built=built, **card_data(corpus))
 
 
 def _yaml(text: str) -> Trusted:
@@ -95,7 +167,8 @@ def _env() -> Environment:
         autoescape=False,
     )
     env.filters.update(excerpt=excerpt, rules_table=rules_table,
-                       rules_by_system=rules_by_system, yaml=_yaml)
+                       rules_by_system=rules_by_system, yaml=_yaml,
+                       card_table=card_table)
     return env
 
 
@@ -134,11 +207,16 @@ def references_markdown(corpus: Corpus) -> str:
 
 def nav(corpus: Corpus) -> list[dict[str, object]]:
     """Navigation from the data: add a YAML file and its page appears in its group."""
-    out: list[dict[str, object]] = [{"Home": "index.md"}]
+    out: list[dict[str, object]] = [{"Home": "index.md"},
+                                     {"Quick-reference card": "quick-reference.md"}]
     for group in GROUPS:
         pages = [{p.title: f"{p.slug}.md"} for p in corpus.pages if p.group == group]
         if pages:
             out.append({group: pages})
-    out.append({"References": "references.md"})
-    out.append({"Editor guide": "editors.md"})
+    out.append({"About": [
+        {"Glossary": "glossary.md"},
+        {"References": "references.md"},
+        {"Source notes": "source-notes.md"},
+        {"Editor guide": "editors.md"},
+    ]})
     return out

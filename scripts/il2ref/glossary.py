@@ -1,0 +1,21 @@
+"""The glossary page, built from the same abbreviation list that gives every page its tooltips."""
+
+from __future__ import annotations
+
+import re
+
+from .markup import Trusted, escape
+
+_ABBR = re.compile(r"^\*\[(?P<abbr>[^\]]+)\]:\s*(?P<text>.+)$")
+
+
+def parse(text: str) -> list[tuple[str, str]]:
+    """`*[CLS]: Capillary leak syndrome` lines (Markdown abbr syntax) → sorted pairs."""
+    pairs = [(m["abbr"], m["text"].strip()) for m in map(_ABBR.match, text.splitlines()) if m]
+    return sorted(pairs, key=lambda p: p[0].lower())
+
+
+def glossary_markdown(pairs: list[tuple[str, str]]) -> str:
+    lines = ["| Abbreviation | Meaning |", "|---|---|"]
+    lines += [f"| {escape(a)} | {escape(t)} |" for a, t in pairs]
+    return Trusted("\n".join(lines))
