@@ -66,6 +66,11 @@ EXPECTED = {
         "docs/data/bare-lab-unit.yaml:11:16: sections[0].excerpts[0].claim: write lab values as "
         "{creatinine 2.5–2.9 mg/dL}, {bilirubin 7 mg/dL} or {platelets 50,000 /mm3} so the SI "
         "value is added; found 'mg/dL' outside braces [E040]"],
+    "label-mixed.yaml": [
+        "docs/data/label-mixed.yaml:18:24: sections[0].excerpts[0].label_version: cites both the "
+        "2024 and the legacy label; split it into two statements [E042]",
+        "docs/data/label-mixed.yaml:26:24: sections[0].excerpts[1].label_version: says label "
+        "version '2024' but cites the 'legacy' label [E042]"],
     "empty.yaml": ["docs/data/empty.yaml:1:1: (file): file is empty [E003]"],
     "not-utf8.yaml": [
         "docs/data/not-utf8.yaml:1:11: (file): file is not UTF-8 text; save it as UTF-8 [E002]"],
@@ -130,8 +135,8 @@ def test_unused_bib_entry_is_a_warning_not_an_error(tmp_path: Path) -> None:
         f.write("\n@article{unused2020,\n  title = {Never cited},\n  year = {2020}\n}\n")
     assert messages(project) == []
     assert messages(project, Severity.WARNING) == [
-        "references.bib:13:1: unused2020: warning: entry lacks author, journal [W032]",
-        "references.bib:13:1: unused2020: warning: entry is not cited by any page [W034]",
+        "references.bib:21:1: unused2020: warning: entry lacks author, journal [W032]",
+        "references.bib:21:1: unused2020: warning: entry is not cited by any page [W034]",
     ]
 
 
@@ -141,8 +146,8 @@ def test_malformed_and_duplicated_bib_entries_are_errors(tmp_path: Path) -> None
         f.write("\n@article{alpha2001,\n  title = {Again},\n  year = {2001}\n}\n"
                 "\n@article{bad key,\n  title = {Space in key}\n}\n")
     assert messages(project) == [
-        "references.bib:13:1: alpha2001: entry key is defined twice (first on line 1) [E033]",
-        "references.bib:18:1: bad key: citation key may use only letters, digits, _ and - [E031]",
+        "references.bib:21:1: alpha2001: entry key is defined twice (first on line 1) [E033]",
+        "references.bib:26:1: bad key: citation key may use only letters, digits, _ and - [E031]",
     ]
 
 

@@ -27,6 +27,8 @@ _NEEDED = {
 class Bibliography:
     path: str
     keys: dict[str, int] = field(default_factory=dict)  # key -> line
+    # Which entries are US labels, and which version: from each entry's `label_version` field.
+    label_versions: dict[str, str] = field(default_factory=dict)
     data: BibliographyData | None = None
 
 
@@ -67,6 +69,8 @@ def load(path: Path, display: str) -> tuple[Bibliography, list[Diagnostic]]:
         return bib, found
 
     for key, entry in bib.data.entries.items():
+        if "label_version" in entry.fields:
+            bib.label_versions[key] = str(entry.fields["label_version"])
         needed = _NEEDED.get(entry.type.lower(), ("title",))
         missing = [f for f in needed if f not in entry.fields and f not in entry.persons]
         if missing:

@@ -61,6 +61,34 @@ def _lab_values(doc: yaml_source.YamlDocument) -> list[Diagnostic]:
     return found
 
 
+def _label_versions(doc: yaml_source.YamlDocument, labels: dict[str, str]) -> list[Diagnostic]:
+    """Never mix the 2024 and legacy labels silently: the cited label must match the version."""
+    found = []
+    for path, obj in _walk(doc.data, []):
+        sources = obj.get("sources")
+        if not isinstance(sources, list):
+            continue
+        cited = {labels[s["key"]] for s in sources
+                 if isinstance(s, dict) and s.get("key") in labels}
+        declared = obj.get("label_version")
+        framework = obj.get("framework", "")
+        if isinstance(framework, str) and framework.startswith("label-"):
+            declared = framework.removeprefix("label-")
+        problem, name = None, "label_version" if "label_version" in obj else "sources"
+        if len(cited) > 1:
+            problem = "cites both the 2024 and the legacy label; split it into two statements"
+        elif cited and declared and declared not in cited:
+            problem = f"says label version {declared!r} but cites the {cited.pop()!r} label"
+        elif cited and not declared and "claim" in obj and obj.get("evidence") != "label":
+            # (evidence: label without a version is already a schema error)
+            problem = f"cites the {cited.pop()!r} label: add its label_version"
+        if problem:
+            line, col = doc.position([*path, name])
+            found.append(Diagnostic(doc.path, line, col, schema.field_name([*path, name]),
+                                    problem, "E042"))
+    return found
+
+
 def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
     """Read and check everything under `root`. Never raises for editor mistakes."""
     diagnostics: list[Diagnostic] = []
@@ -112,6 +140,7 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
                         f"unknown citation key {key!r}: not in references.bib{hint}", "E020"))
 
         diagnostics += _lab_values(doc)
+        diagnostics += _label_versions(doc, bib.label_versions)
         if not shape and isinstance(doc.data, dict):
             corpus.pages.append(page_from_data(file.stem, display, doc.data))
 
