@@ -78,6 +78,8 @@ class Page:
     sections: tuple[Section, ...]
     rules: tuple[Rule, ...] = ()
     topic: str | None = None
+    aliases: tuple[str, ...] = ()
+    search_boost: float | None = None
 
     def excerpts(self) -> list[Excerpt]:
         out: list[Excerpt] = []
@@ -144,4 +146,5 @@ def page_from_data(slug: str, path: str, data: dict[str, Any]) -> Page:
         slug=slug, path=path, title=data["title"], summary=data["summary"],
         reviewed=data["reviewed"], group=data["group"], order=data["order"], sections=sections,
         rules=tuple(_rule(r, slug) for r in data.get("rules", [])), topic=data.get("topic"),
+        aliases=tuple(data.get("aliases", [])), search_boost=data.get("search_boost"),
     )
