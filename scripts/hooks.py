@@ -18,8 +18,8 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from il2ref import corpus as corpus_mod
 from il2ref import __version__, render
+from il2ref import corpus as corpus_mod
 from il2ref.diagnostics import Severity, ValidationFailed
 from il2ref.glossary import glossary_markdown, parse
 from il2ref.schema_doc import schema_markdown

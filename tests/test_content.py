@@ -8,8 +8,8 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from il2ref.corpus import load_corpus
 
 SEEDS = ROOT.parent / "shared" / "seeds"
