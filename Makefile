@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT     := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
-.PHONY: help setup setup-test serve build validate test lint clean
+.PHONY: help setup setup-test serve build validate test lint clean export npm
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,9 +32,17 @@ $(VENV)/.test: $(VENV)/.base
 	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || { \
 	  $(APT) update -qq && $(APT) install -y -qq --no-install-recommends chromium poppler-utils fonts-dejavu-core; }
 
+# JavaScript used at build and test time (offline search shim, axe-core, Lighthouse).
+node_modules/.stamp: package.json package-lock.json
+	@command -v npm >/dev/null || { $(APT) update -qq && $(APT) install -y -qq nodejs npm; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+npm: node_modules/.stamp
+
 setup: $(VENV)/.base ## Create .venv and install the project
 
-setup-test: $(VENV)/.test .system-deps ## Also install test tools and Chromium
+setup-test: $(VENV)/.test .system-deps node_modules/.stamp ## Also install test tools, Chromium, npm tools
 
 serve: setup ## Serve the site with live reload on http://127.0.0.1:8000
 	$(MKDOCS) serve --strict -a $(HOST)
@@ -48,6 +56,9 @@ build: setup ## Build site/ with --strict
 	$(MKDOCS) build --strict --site-dir .build/site
 	@rm -rf site && mv .build/site site
 	@echo "built site/"
+
+export: setup-test ## Build every edition into dist/ (offline zip, PDFs, card, EPUB, data)
+	$(VENV)/bin/il2ref export
 
 test: setup-test ## Run the whole test suite (builds the real site, drives Chromium)
 	$(PY) -m pytest

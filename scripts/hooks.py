@@ -6,8 +6,6 @@ Listed in mkdocs.yml under `hooks:`. Validation runs in `on_config`, before MkDo
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -20,8 +18,11 @@ from mkdocs.structure.pages import Page
 
 from il2ref import __version__, render
 from il2ref import corpus as corpus_mod
+from il2ref.dates import build_date
 from il2ref.diagnostics import Severity, ValidationFailed
+from il2ref.export import file_names
 from il2ref.glossary import glossary_markdown, parse
+from il2ref.quiz import quiz_markdown
 from il2ref.schema_doc import schema_markdown
 
 log = get_plugin_logger("il2ref")
@@ -41,13 +42,6 @@ _MARKERS = {"schema": schema_markdown, "glossary": _glossary}
 # Per-build state, replaced on every `on_config` (mkdocs serve reloads config on each rebuild,
 # but not this module), so it never serves stale YAML.
 _build: dict[str, Any] = {}
-
-
-def build_date() -> str:
-    """Today, or SOURCE_DATE_EPOCH's date for reproducible builds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now()
-    return when.date().isoformat()
 
 
 def _root(config: MkDocsConfig) -> Path:
@@ -89,6 +83,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
                                     content=render.page_markdown(page, corpus)))
     files.append(File.generated(config, "quick-reference.md", content=render.card_markdown(
         corpus, version=__version__, built=build_date())))
+    files.append(File.generated(config, "self-test.md", content=quiz_markdown(corpus)))
+    files.append(File.generated(config, "downloads.md", content=render.downloads_markdown(
+        file_names(__version__, build_date()), version=__version__, built=build_date(),
+        directory_urls=config.use_directory_urls)))
     files.append(File.generated(config, "references.md",
                                 content=render.references_markdown(corpus)))
     return files

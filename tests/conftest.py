@@ -28,7 +28,7 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 def copy_project(dest: Path) -> Path:
     """A full copy of the real project (not .venv or site), for tests that change it."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("mkdocs.yml", "references.bib"):
+    for name in ("mkdocs.yml", "mkdocs.offline.yml", "mkdocs.print.yml", "references.bib"):
         shutil.copy(ROOT / name, dest / name)
     for folder in ("docs", "scripts"):
         shutil.copytree(ROOT / folder, dest / folder,

@@ -30,9 +30,14 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     val = sub.add_parser("validate", help="check docs/data/*.yaml and references.bib")
     val.add_argument("--root", type=Path, default=Path.cwd(), help="project folder")
+    sub.add_parser("export", help="build every edition into dist/ (run from the project root)")
     args = parser.parse_args(argv)
     if args.command == "validate":
         return _validate(args.root)
+    if args.command == "export":
+        from .export import main as export_main
+
+        return export_main()
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

@@ -131,18 +131,26 @@ def card_table(rules: list[Rule]) -> Trusted:
 
 
 def card_data(corpus: Corpus) -> dict[str, object]:
-    """What the bedside card shows; the PDF card and the site page both use this."""
+    """What the bedside card shows; the PDF card and the site page both use this.
+
+    Key facts in a section that carries a rules table are left out: the card's own withhold
+    and stop tables already show those rules.
+    """
     rules = corpus.rules()
-    facts = [e for p in corpus.pages for e in p.excerpts() if e.key_fact]
+    regimen: list[Excerpt] = []
     key_numbers = []
     for p in corpus.pages:
-        items = [e for e in p.excerpts() if e.key_fact and e.topic != "regimen"]
-        if items and p.topic != "regimen":
-            key_numbers.append((p.title, items))
+        facts = [e for s in p.sections if not s.insert
+                 for e in (*s.excerpts, *(x for c in s.conflicts for x in c.sides))
+                 if e.key_fact]
+        regimen += [e for e in facts if e.topic == "regimen"]
+        others = [e for e in facts if e.topic != "regimen"]
+        if others:
+            key_numbers.append((p.title, others))
     return {
-        "regimen": [e for e in facts if e.topic == "regimen"],
-        "withhold": [r for r in rules if r.action == "withhold"],
-        "stop": [r for r in rules if r.action == "discontinue"],
+        "regimen": regimen,
+        "withhold": _ordered([r for r in rules if r.action == "withhold"]),
+        "stop": _ordered([r for r in rules if r.action == "discontinue"]),
         "key_numbers": key_numbers,
     }
 
@@ -213,6 +221,8 @@ def nav(corpus: Corpus) -> list[dict[str, object]]:
         pages = [{p.title: f"{p.slug}.md"} for p in corpus.pages if p.group == group]
         if pages:
             out.append({group: pages})
+    out.append({"Test yourself": "self-test.md"})
+    out.append({"Downloads": "downloads.md"})
     out.append({"About": [
         {"Glossary": "glossary.md"},
         {"References": "references.md"},
@@ -220,3 +230,26 @@ def nav(corpus: Corpus) -> list[dict[str, object]]:
         {"Editor guide": "editors.md"},
     ]})
     return out
+
+
+DOWNLOADS = [
+    ("offline", "Offline site (.zip)",
+     "Unzip anywhere and open index.html: works without a network, search included."),
+    ("pdf_a4", "Whole reference, PDF (A4)",
+     "Cover, contents, every page in order, with references."),
+    ("pdf_letter", "Whole reference, PDF (US Letter)", "The same, on Letter paper."),
+    ("card", "Bedside card, PDF", "Regimen, withhold and stop lists, key numbers: two pages."),
+    ("epub", "Whole reference, EPUB", "For e-readers."),
+    ("json", "Data, JSON", "Every excerpt and rule with resolved references."),
+    ("schema", "Data schema, JSON Schema", "Describes the JSON file."),
+    ("excerpts_csv", "Excerpts, CSV", "One row per statement."),
+    ("rules_csv", "Rules, CSV", "One row per withhold or stop rule."),
+]
+
+
+def downloads_markdown(names: dict[str, str], *, version: str, built: str,
+                       directory_urls: bool) -> str:
+    """Links to `files/<name>` at the site root, relative to the page's own URL."""
+    return _env().get_template("downloads.md.j2").render(
+        version=version, built=built, base=Trusted("../" if directory_urls else ""),
+        items=[(Trusted(names[k]), label, note) for k, label, note in DOWNLOADS])

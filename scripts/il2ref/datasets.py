@@ -1,0 +1,110 @@
+"""The machine-readable edition: every excerpt and rule as JSON and CSV, references resolved."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from pybtex.database import BibliographyData
+from pybtex.plugin import find_plugin
+
+from .model import Corpus, Excerpt, Rule, Source
+from .units import LAB, format_lab, format_threshold
+
+SCHEMA_PATH = Path(__file__).with_name("export.schema.json")
+
+
+def reference_texts(bib: BibliographyData, keys: set[str]) -> dict[str, dict[str, str]]:
+    """Plain-text references (pybtex 'plain' style): no pandoc needed for the data edition."""
+    style = find_plugin("pybtex.style.formatting", "plain")()
+    backend = find_plugin("pybtex.backends", "text")()
+    subset = BibliographyData(entries={k: bib.entries[k] for k in sorted(keys)})
+    out: dict[str, dict[str, str]] = {}
+    for entry in style.format_bibliography(subset):
+        fields = bib.entries[entry.key].fields
+        ref = {"key": entry.key, "type": bib.entries[entry.key].type,
+               "text": entry.text.render(backend)}
+        for name in ("year", "doi", "url", "pmid", "label_version", "verification"):
+            if name in fields:
+                ref[name] = str(fields[name])
+        out[entry.key] = ref
+    return out
+
+
+def _plain(text: str) -> str:
+    return LAB.sub(lambda m: format_lab(m), " ".join(text.split()))
+
+
+def _citations(sources: tuple[Source, ...], refs: dict[str, dict[str, str]]) -> list[dict]:
+    return [{"key": s.key, "locator": s.locator, "reference": refs[s.key]["text"]}
+            for s in sources]
+
+
+def _excerpt(e: Excerpt, page: Any, section: str, refs: dict, conflict: str | None) -> dict:
+    rec: dict[str, Any] = {
+        "id": e.id, "page": page.slug, "page_title": page.title, "section": section,
+        "kind": "conflict-side" if conflict else "statement", "claim": _plain(e.claim),
+        "evidence": e.evidence, "topic": e.topic, "status": e.status, "key_fact": e.key_fact,
+        "citations": _citations(e.sources, refs),
+    }
+    if conflict:
+        rec["conflict"] = conflict
+    if e.label_version:
+        rec["label_version"] = e.label_version
+    return rec
+
+
+def _rule(r: Rule, refs: dict) -> dict:
+    rec: dict[str, Any] = {
+        "id": r.id, "page": r.page, "system": r.system, "framework": r.framework,
+        "action": r.action, "criterion": _plain(r.criterion), "status": r.status,
+        "citations": _citations(r.sources, refs),
+    }
+    if r.threshold:
+        t = r.threshold
+        rec.update(threshold=format_threshold(t), measure=t.measure, comparator=t.comparator,
+                   unit=t.unit)
+        rec.update({k: v for k, v in (("value", t.value), ("low", t.low), ("high", t.high))
+                    if v is not None})
+    if r.resume:
+        rec["resume"] = _plain(r.resume)
+    return rec
+
+
+def dataset(corpus: Corpus, bib: BibliographyData, *, version: str, built: str) -> dict:
+    refs = reference_texts(bib, corpus.cited_keys())
+    excerpts = []
+    for page in corpus.pages:
+        for section in page.sections:
+            excerpts += [_excerpt(e, page, section.title, refs, None) for e in section.excerpts]
+            for c in section.conflicts:
+                excerpts += [_excerpt(e, page, section.title, refs, c.title) for e in c.sides]
+    return {"version": version, "built": built, "excerpts": excerpts,
+            "rules": [_rule(r, refs) for r in corpus.rules()], "references": refs}
+
+
+def to_csv(records: list[dict]) -> str:
+    """Flat CSV: citations joined as 'key (locator) — reference' with ' | ' between them."""
+    columns: list[str] = []
+    for rec in records:
+        columns += [k for k in rec if k not in columns]
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for rec in records:
+        row = dict(rec)
+        row["citations"] = " | ".join(
+            f"{c['key']} ({c['locator']}) — {c['reference']}" for c in rec["citations"])
+        writer.writerow(row)
+    return buf.getvalue()
+
+
+def schema_text() -> str:
+    return SCHEMA_PATH.read_text(encoding="utf-8")
+
+
+def write_json(data: dict, path: Path) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

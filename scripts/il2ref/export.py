@@ -1,0 +1,152 @@
+"""`il2ref export`: every edition into dist/, named by version and build date.
+
+Builds run through MkDocs itself (online, offline and print configs); PDFs are printed by
+headless Chromium through Playwright, EPUB by pandoc. Nothing here converts HTML by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import lxml.html
+import pypandoc
+
+from . import __version__, bibliography
+from .card import card_html
+from .corpus import require_corpus
+from .datasets import dataset, schema_text, to_csv, write_json
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SHIM = Path("node_modules/iframe-worker/shim/index.js")
+
+
+def file_names(version: str, built: str) -> dict[str, str]:
+    """The exports' file names; the Downloads page links to exactly these."""
+    stem = f"il2-toxicity-reference-{version}-{built}"
+    return {
+        "offline": f"{stem}-offline-site.zip",
+        "pdf_a4": f"{stem}-A4.pdf",
+        "pdf_letter": f"{stem}-Letter.pdf",
+        "card": f"{stem}-bedside-card.pdf",
+        "epub": f"{stem}.epub",
+        "json": f"{stem}-data.json",
+        "schema": f"{stem}-data.schema.json",
+        "excerpts_csv": f"{stem}-excerpts.csv",
+        "rules_csv": f"{stem}-rules.csv",
+    }
+
+
+def _mkdocs(root: Path, config: str, site: Path, env: dict[str, str]) -> None:
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", config,
+                    "--site-dir", str(site)], cwd=root, env=env, check=True)
+
+
+def _pdf(html: Path, out: Path, *, paper: str | None) -> None:
+    """Page numbers come from mkdocs-print-site-plugin's own @page CSS."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(html.as_uri(), wait_until="load")
+        page.emulate_media(media="print")
+        options: dict[str, object] = {"path": str(out), "print_background": True}
+        if paper:
+            options.update(format=paper, margin={"top": "15mm", "bottom": "18mm",
+                                                 "left": "14mm", "right": "14mm"})
+        else:
+            options["prefer_css_page_size"] = True
+        page.pdf(**options)
+        browser.close()
+
+
+def _zip(folder: Path, out: Path, top: str) -> None:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for f in sorted(folder.rglob("*")):
+            if f.is_file():
+                z.write(f, f"{top}/{f.relative_to(folder).as_posix()}")
+
+
+def _epub(print_page: Path, out: Path, work: Path) -> None:
+    """Pandoc reads the print page's article only, so navigation chrome stays out."""
+    tree = lxml.html.parse(str(print_page)).getroot()
+    article = tree.cssselect("article")[0]
+    for junk in article.cssselect("script, .headerlink, .md-source-file"):
+        junk.drop_tree()
+    src = work / "reference.html"
+    src.write_text("<html><head><title>IL-2 Toxicity Reference</title></head><body>"
+                   + lxml.html.tostring(article, encoding="unicode") + "</body></html>",
+                   encoding="utf-8")
+    pypandoc.convert_file(str(src), "epub3", outputfile=str(out), extra_args=[
+        "--metadata", "title=IL-2 Toxicity Reference", "--metadata", "lang=en",
+        "--toc", "--toc-depth=2"])
+
+
+def export(root: Path, *, built: str) -> Path:
+    version = __version__
+    names = file_names(version, built)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "IL2REF_BUILD_DATE": built}
+    corpus, _ = require_corpus(root)
+    bib, _ = bibliography.load(root / "references.bib", "references.bib")
+    assert bib.data is not None
+
+    work = root / ".build" / "export"
+    dist = root / "dist"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(dist, ignore_errors=True)
+    work.mkdir(parents=True)
+    dist.mkdir()
+    files = dist / "files"  # every download; also copied into the online site
+    files.mkdir()
+
+    # Data edition
+    data = dataset(corpus, bib.data, version=version, built=built)
+    write_json(data, files / names["json"])
+    (files / names["schema"]).write_text(schema_text(), encoding="utf-8")
+    (files / names["excerpts_csv"]).write_text(to_csv(data["excerpts"]), encoding="utf-8")
+    (files / names["rules_csv"]).write_text(to_csv(data["rules"]), encoding="utf-8")
+
+    # Bedside card
+    card = work / "card.html"
+    card.write_text(card_html(corpus, bib.data, version=version, built=built), encoding="utf-8")
+    _pdf(card, files / names["card"], paper=None)
+
+    # Whole reference: PDF (A4 and Letter) and EPUB from the print-site page
+    _mkdocs(root, "mkdocs.print.yml", work / "print", env)
+    print_page = work / "print" / "print_page" / "index.html"
+    _pdf(print_page, files / names["pdf_a4"], paper="A4")
+    _pdf(print_page, files / names["pdf_letter"], paper="Letter")
+    _epub(print_page, files / names["epub"], work)
+
+    # Offline site: the search shim ships inside the bundle instead of coming from a CDN
+    offline = work / "offline"
+    _mkdocs(root, "mkdocs.offline.yml", offline, env)
+    shim = root / SHIM
+    if not shim.exists():
+        raise SystemExit(f"{SHIM} is missing: run `npm ci` (make export does)")
+    target = offline / "assets" / "javascripts" / "iframe-worker-shim.js"
+    shutil.copy(shim, target)
+    _zip(offline, files / names["offline"], Path(names["offline"]).stem)
+
+    # Online site, with the downloads inside it
+    online = dist / "site"
+    _mkdocs(root, "mkdocs.yml", online, env)
+    shutil.copytree(files, online / "files")
+    return dist
+
+
+def main() -> int:
+    from .dates import build_date
+
+    dist = export(Path.cwd(), built=build_date())
+    for f in sorted((dist / "files").iterdir()):
+        print(f"{f.stat().st_size:>12,}  dist/files/{f.name}")
+    print("online site with downloads: dist/site/")
+    return 0

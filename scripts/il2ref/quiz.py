@@ -1,0 +1,40 @@
+"""Self-test questions generated from the structured rules and key facts."""
+
+from __future__ import annotations
+
+from .markup import Trusted, escape
+from .model import Corpus, Rule
+from .render import FRAMEWORKS, cites, excerpt, prose, system_name, template
+from .units import format_threshold
+
+_DOING = {"withhold": "the next dose withheld", "discontinue": "IL-2 stopped permanently"}
+
+
+def rule_question(r: Rule) -> tuple[str, Trusted]:
+    """(question text, answer Markdown) for one rule."""
+    who = FRAMEWORKS[r.framework]
+    if r.threshold:
+        question = (f"{who}: at what level of “{r.criterion}” is {_DOING[r.action]}?")
+        answer = f"{escape(format_threshold(r.threshold))}."
+    else:
+        question = f"{who}: what is done for “{r.criterion}”?"
+        answer = "Withhold the dose." if r.action == "withhold" else "Stop IL-2 permanently."
+    if r.resume:
+        answer += f" Resume when: {prose(r.resume)}."
+    return question, Trusted(f"{answer} {cites(r.sources)}")
+
+
+def questions(corpus: Corpus) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for r in corpus.rules():
+        q, a = rule_question(r)
+        out.append({"system": system_name(r.system), "question": q, "answer": a})
+    return out
+
+
+def quiz_markdown(corpus: Corpus) -> str:
+    facts = [e for p in corpus.pages for e in p.excerpts() if e.key_fact]
+    return template("quiz.md.j2").render(
+        questions=questions(corpus),
+        facts=[Trusted(excerpt(e)) for e in facts],
+    )

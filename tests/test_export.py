@@ -1,0 +1,153 @@
+"""`make export`: every edition is built, opens, and says what the site says."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import ROOT, copy_project
+from il2ref.corpus import load_corpus
+from il2ref.export import export, file_names
+
+BUILT = "2026-01-02"
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("export") / "project")
+    (project / "node_modules").symlink_to(ROOT / "node_modules")
+    old = os.environ.get("NO_MKDOCS_2_WARNING")
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    try:
+        return export(project, built=BUILT)
+    finally:
+        if old is None:
+            os.environ.pop("NO_MKDOCS_2_WARNING")
+
+
+@pytest.fixture(scope="module")
+def names() -> dict[str, str]:
+    from il2ref import __version__
+
+    return file_names(__version__, BUILT)
+
+
+def _text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def _pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    return int(next(ln.split()[-1] for ln in info.stdout.splitlines()
+                    if ln.startswith("Pages:")))
+
+
+def test_dist_holds_only_the_versioned_editions(dist: Path, names: dict[str, str]) -> None:
+    assert sorted(p.name for p in dist.iterdir()) == ["files", "site"]
+    assert sorted(p.name for p in (dist / "files").iterdir()) == sorted(names.values())
+    assert all("-0." in n and BUILT in n for n in names.values())
+
+
+def test_whole_reference_pdf(dist: Path, names: dict[str, str]) -> None:
+    corpus, _ = load_corpus(ROOT)
+    for key, size in (("pdf_a4", "(A4)"), ("pdf_letter", "(letter)")):
+        pdf = dist / "files" / names[key]
+        assert _pages(pdf) > 40
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        assert size in info
+    text = " ".join(_text(dist / "files" / names["pdf_a4"]).split())
+    assert "Table of Contents" in text
+    for page in corpus.pages:  # every page, in navigation order
+        assert page.title.split(" (")[0] in text, page.title
+    positions = [text.find(p.title.split(" (")[0], text.find("Capillary leak syndrome"))
+                 for p in corpus.pages if p.group == "Organ systems"]
+    assert positions == sorted(positions)
+    # Reference lists survive: a formatted AMA reference and a page number footer.
+    assert "Textor SC" in text
+    assert "Page 3" in text
+
+
+def test_bedside_card(dist: Path, names: dict[str, str]) -> None:
+    pdf = dist / "files" / names["card"]
+    assert _pages(pdf) <= 2
+    text = " ".join(_text(pdf).split())
+    for expected in ("600,000 IU/kg", "Withhold the next dose", "Stop IL-2 permanently",
+                     "< 90 mmHg", "≥ 3 mg/dL (≥ 265 µmol/L)", "< 30,000/mm³ (< 30 ×10⁹/L)",
+                     f"generated {BUILT}", "UNVERIFIED"):
+        assert expected in text, expected
+
+
+def test_data_edition_matches_the_yaml(dist: Path, names: dict[str, str]) -> None:
+    corpus, _ = load_corpus(ROOT)
+    data = json.loads((dist / "files" / names["json"]).read_text(encoding="utf-8"))
+    schema = json.loads((dist / "files" / names["schema"]).read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(data)
+    assert len(data["excerpts"]) == len(corpus.excerpts())
+    assert len(data["rules"]) == len(corpus.rules())
+    first = data["rules"][0]["citations"][0]
+    assert first["locator"] and first["reference"] == data["references"][first["key"]]["text"]
+    csv_rows = (dist / "files" / names["excerpts_csv"]).read_text(encoding="utf-8").count("\n")
+    assert csv_rows >= len(corpus.excerpts()) + 1
+
+
+def test_epub_is_a_real_epub(dist: Path, names: dict[str, str]) -> None:
+    with zipfile.ZipFile(dist / "files" / names["epub"]) as z:
+        assert z.read("mimetype") == b"application/epub+zip"
+        text = " ".join(z.read(n).decode("utf-8", "ignore") for n in z.namelist()
+                        if n.endswith(".xhtml"))
+    assert "Capillary leak syndrome" in text
+
+
+def test_online_site_links_its_downloads(dist: Path, names: dict[str, str]) -> None:
+    page = (dist / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
+    for name in names.values():
+        assert f'href="../files/{name}"' in page
+        assert (dist / "site" / "files" / name).exists()
+    # The online edition keeps directory URLs and no offline shim.
+    assert (dist / "site" / "capillary-leak" / "index.html").exists()
+    assert "iframe-worker" not in (dist / "site" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
+def test_offline_bundle_works_from_disk_with_no_network(dist: Path, names: dict[str, str],  # type: ignore[no-untyped-def]
+                                                        browser, tmp_path: Path) -> None:
+    with zipfile.ZipFile(dist / "files" / names["offline"]) as z:
+        z.extractall(tmp_path)
+    root = tmp_path / Path(names["offline"]).stem
+    requests: list[str] = []
+    context = browser.new_context()
+    context.route("**/*", lambda route: (requests.append(route.request.url), route.continue_()
+                                         if route.request.url.startswith("file://")
+                                         else route.abort()))
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto((root / "index.html").as_uri())
+    page.click("input.md-search__input")
+    page.type("input.md-search__input", "albuminuria", delay=20)
+    page.wait_for_selector(".md-search-result__list > li a")
+    page.click(".md-search-result__list > li a")
+    page.wait_for_load_state()
+    assert page.url.startswith("file://") and "capillary-leak.html" in page.url
+    assert page.locator("article h1").first.inner_text().rstrip("¶") == "Capillary leak syndrome"
+    # Citations and glossary tooltips are there offline too.
+    assert page.locator("a.footnote-ref").count() > 10
+    assert page.locator("abbr[title='Interleukin-2']").count() > 0
+    context.close()
+    outside = [u for u in requests if not u.startswith("file://")]
+    assert requests and outside == []
+
+
+def test_self_test_answers_are_folded_and_cited(built_site: Path) -> None:
+    page = (built_site / "self-test" / "index.html").read_text(encoding="utf-8")
+    answers = page.count('<details class="success">')
+    assert answers >= 30
+    assert "<details class=\"success\" open" not in page
+    assert page.count('class="footnote-ref"') >= answers
+    assert "Expert consensus (2014): at what level of “Serum creatinine" in page
