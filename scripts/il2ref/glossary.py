@@ -18,4 +18,5 @@ def parse(text: str) -> list[tuple[str, str]]:
 def glossary_markdown(pairs: list[tuple[str, str]]) -> str:
     lines = ["| Abbreviation | Meaning |", "|---|---|"]
     lines += [f"| {escape(a)} | {escape(t)} |" for a, t in pairs]
-    return Trusted("\n".join(lines))
+    table = "\n".join(lines)
+    return Trusted(f"{table}\n\n/// table-caption\nAbbreviations and their meanings\n///")

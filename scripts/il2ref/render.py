@@ -92,13 +92,18 @@ def _ordered(rules: tuple[Rule, ...] | list[Rule]) -> list[Rule]:
         list(FRAMEWORKS).index(r.framework), r.action != "withhold", r.id))
 
 
+def caption(table: str, text: str) -> Trusted:
+    """A table caption (pymdownx.blocks.caption), read out by screen readers with the table."""
+    return Trusted(f"{table}\n\n/// table-caption\n{escape(text)}\n///")
+
+
 def rules_table(rules: tuple[Rule, ...] | list[Rule], *, with_system: bool = False) -> Trusted:
     head = ["Source of rule", "Action", "Finding", "Resume when", "Citation"]
     if with_system:
         head.insert(0, "System")
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += [_rule_row(r, with_system=with_system) for r in _ordered(rules)]
-    return Trusted("\n".join(lines))
+    return caption("\n".join(lines), "When to withhold a dose or stop IL-2, by source of the rule")
 
 
 def rules_by_system(rules: list[Rule]) -> Trusted:
@@ -116,7 +121,8 @@ def rules_by_system(rules: list[Rule]) -> Trusted:
             ]
             cells.append("<br>".join(items) if items else "—")
         lines.append("| " + " | ".join(cells) + " |")
-    return Trusted("\n".join(lines))
+    return caption("\n".join(lines),
+                   "Withhold and stop rules by organ system: one column per source of rules")
 
 
 def card_table(rules: list[Rule]) -> Trusted:
@@ -127,7 +133,7 @@ def card_table(rules: list[Rule]) -> Trusted:
         f"| {cites(r.sources)} |"
         for r in _ordered(rules)
     ]
-    return Trusted("\n".join(lines))
+    return caption("\n".join(lines), "Rules, by organ system, with whose rule each is")
 
 
 def card_data(corpus: Corpus) -> dict[str, object]:

@@ -1,0 +1,119 @@
+"""What readers get, measured in real Chromium: privacy, accessibility, mobile, print."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def all_pages(site: Path) -> list[str]:
+    return sorted("" if p.parent == site else p.parent.relative_to(site).as_posix() + "/"
+                  for p in site.rglob("index.html"))
+
+
+def test_every_page_is_checked(built_site: Path) -> None:
+    assert len(all_pages(built_site)) >= 28
+
+
+def test_no_request_leaves_the_site(browser, site_url: str, built_site: Path) -> None:  # type: ignore[no-untyped-def]
+    outside: list[str] = []
+    context = browser.new_context()
+    context.on("request", lambda r: None if r.url.startswith(site_url) or r.url.startswith(
+        "data:") else outside.append(r.url))
+    page = context.new_page()
+    for path in all_pages(built_site):
+        page.goto(site_url + path, wait_until="networkidle")
+    context.close()
+    assert outside == []
+
+
+@pytest.mark.parametrize(("scheme", "palette"), [("light", "default"), ("dark", "slate")])
+def test_axe_finds_no_wcag_aa_violation_on_any_page(browser, site_url: str, built_site: Path,  # type: ignore[no-untyped-def]
+                                                    scheme: str, palette: str) -> None:
+    axe = AXE.read_text(encoding="utf-8")
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    found = {}
+    for path in all_pages(built_site):
+        page.goto(site_url + path)
+        assert page.get_attribute("body", "data-md-color-scheme") == palette
+        page.add_script_tag(content=axe)
+        violations = page.evaluate(
+            "async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+            ".violations.map(v => v.id + ': ' + v.nodes[0].html.slice(0, 120))", WCAG_AA)
+        if violations:
+            found[path] = violations
+    context.close()
+    assert found == {}
+
+
+def test_tables_have_headers_and_captions(built_site: Path) -> None:
+    page = (built_site / "management" / "index.html").read_text(encoding="utf-8")
+    assert "<th>System</th>" in page
+    assert '<figure id="__table-caption_' in page and "<figcaption>" in page
+
+
+def test_abbreviations_open_from_the_keyboard(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site_url + "capillary-leak/")
+    for _ in range(60):  # Tab through the page like a keyboard user until an abbreviation
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "ABBR":
+            break
+    assert page.evaluate("document.activeElement.tagName") == "ABBR"
+    tooltip = page.locator(".md-tooltip2--active")
+    tooltip.wait_for()
+    assert tooltip.inner_text().strip() in {"Interleukin-2", "Capillary leak syndrome",
+                                            "Tumour-infiltrating lymphocytes"}
+
+
+def test_search_dialog_has_a_name(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site_url)
+    assert page.get_attribute(".md-search[role=dialog]", "aria-label") == "Search this site"
+
+
+def test_nothing_overflows_a_375px_phone(browser, site_url: str, built_site: Path) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True)
+    page = context.new_page()
+    wide = {}
+    for path in all_pages(built_site):
+        page.goto(site_url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 375:
+            wide[path] = width
+    context.close()
+    assert wide == {}
+
+
+def test_wide_tables_scroll_inside_their_own_box_on_a_phone(browser, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True)
+    page = context.new_page()
+    page.goto(site_url + "management/")
+    box = page.evaluate("""() => {
+        const wrap = document.querySelector('.md-typeset__scrollwrap');
+        return [wrap.scrollWidth, wrap.clientWidth];
+    }""")
+    context.close()
+    assert box[0] > box[1] <= 375  # the table is wider than its box, and the box fits
+
+
+def test_pages_print_without_navigation_and_with_link_targets(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site_url + "capillary-leak/")
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => ['.md-header', '.md-sidebar--primary', '.md-footer']
+        .map(s => getComputedStyle(document.querySelector(s)).display)""")
+    assert hidden == ["none", "none", "none"]
+    after = page.evaluate("""() => {
+        const a = [...document.querySelectorAll('.md-typeset .footnote a[href^="http"]')][0];
+        return getComputedStyle(a, '::after').content;
+    }""")
+    assert after.startswith('" (https://') and after.endswith(')"'), after
+    row = page.evaluate("""() => getComputedStyle(document.querySelector('.md-typeset tr'))
+        .breakInside""")
+    assert row == "avoid"
