@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT     := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
-.PHONY: help setup setup-test serve build validate test lint clean export npm
+.PHONY: help setup setup-test serve build validate test lint clean export npm lighthouse
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,8 +29,8 @@ $(VENV)/.test: $(VENV)/.base
 # Browsers and PDF tools come from Debian: Playwright cannot download its own here.
 .PHONY: .system-deps
 .system-deps:
-	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || { \
-	  $(APT) update -qq && $(APT) install -y -qq --no-install-recommends chromium poppler-utils fonts-dejavu-core; }
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null && command -v nginx >/dev/null || { \
+	  $(APT) update -qq && $(APT) install -y -qq --no-install-recommends chromium poppler-utils fonts-dejavu-core nginx-light; }
 
 # JavaScript used at build and test time (offline search shim, axe-core, Lighthouse).
 node_modules/.stamp: package.json package-lock.json
@@ -59,6 +59,9 @@ build: setup ## Build site/ with --strict
 
 export: setup-test ## Build every edition into dist/ (offline zip, PDFs, card, EPUB, data)
 	$(VENV)/bin/il2ref export
+
+lighthouse: setup-test ## Lighthouse mobile scores (served by nginx with gzip) into bench/
+	$(VENV)/bin/il2ref lighthouse
 
 test: setup-test ## Run the whole test suite (builds the real site, drives Chromium)
 	$(PY) -m pytest

@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     val = sub.add_parser("validate", help="check docs/data/*.yaml and references.bib")
     val.add_argument("--root", type=Path, default=Path.cwd(), help="project folder")
     sub.add_parser("export", help="build every edition into dist/ (run from the project root)")
+    sub.add_parser("lighthouse", help="Lighthouse scores into bench/ (run from the project root)")
     args = parser.parse_args(argv)
     if args.command == "validate":
         return _validate(args.root)
@@ -38,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
         from .export import main as export_main
 
         return export_main()
+    if args.command == "lighthouse":
+        from .lighthouse import main as lighthouse_main
+
+        return lighthouse_main()
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

@@ -1,0 +1,72 @@
+"""The publishing setup: nginx with compression, caching and security headers, and a CSP the
+site really satisfies (checked by Chromium while pages are used, search included)."""
+
+from __future__ import annotations
+
+import gzip
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from il2ref.deploy import content_security_policy, serve_with_nginx
+
+
+@pytest.fixture(scope="module")
+def nginx_url(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serve_with_nginx(built_site, tmp_path_factory.mktemp("nginx")) as url:
+        yield url
+
+
+def _get(url: str, **headers: str) -> tuple[dict[str, str], bytes]:
+    req = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return {k.lower(): v for k, v in resp.headers.items()}, resp.read()
+
+
+def test_security_headers_and_caching(nginx_url: str, built_site: Path) -> None:
+    headers, _ = _get(nginx_url + "capillary-leak/")
+    assert headers["content-security-policy"] == content_security_policy(built_site)
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["cache-control"] == "no-cache"
+    css = next((built_site / "assets" / "stylesheets").glob("main.*.min.css")).name
+    asset_headers, _ = _get(nginx_url + f"assets/stylesheets/{css}")
+    assert "immutable" in asset_headers["cache-control"]
+    assert asset_headers["content-security-policy"]
+
+
+def test_text_is_compressed(nginx_url: str) -> None:
+    headers, body = _get(nginx_url + "search/search_index.json", **{"Accept-Encoding": "gzip"})
+    assert headers["content-encoding"] == "gzip"
+    assert b"capillary" in gzip.decompress(body).lower()
+
+
+@pytest.mark.browser
+def test_chromium_reports_no_csp_violation(browser, nginx_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    context.add_init_script("""window.__csp = [];
+        document.addEventListener('securitypolicyviolation',
+            e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));""")
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text))
+    violations = []
+    for path in ("", "capillary-leak/", "management/", "self-test/", "glossary/"):
+        page.goto(nginx_url + path, wait_until="networkidle")
+        violations += page.evaluate("window.__csp")
+    page.click("input.md-search__input")  # the search worker must be allowed too
+    page.type("input.md-search__input", "creatinine", delay=20)
+    page.wait_for_selector(".md-search-result__list > li")
+    violations += page.evaluate("window.__csp")
+    context.close()
+    assert violations == []
+    assert not [m for m in console if "Content Security Policy" in m]
+
+
+def test_github_pages_workflow_builds_strictly() -> None:
+    workflow = (ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
+    assert "make export" in workflow and "actions/deploy-pages" in workflow
+    assert "dist/site" in workflow
