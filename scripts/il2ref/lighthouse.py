@@ -51,7 +51,8 @@ def main() -> int:
     bench = root / "bench"
     bench.mkdir(exist_ok=True)
     (bench / "lighthouse.json").write_text(json.dumps(results, indent=2) + "\n")
-    lines = ["| Page | Performance | Accessibility | Best practices | SEO |", "|---|---|---|---|---|"]
+    lines = ["| Page | Performance | Accessibility | Best practices | SEO |",
+             "|---|---|---|---|---|"]
     lines += [f"| {r['path']} | {r['performance']} | {r['accessibility']} | "
               f"{r['best-practices']} | {r['seo']} |" for r in results]
     (bench / "lighthouse.md").write_text("\n".join(lines) + "\n")
