@@ -6,6 +6,7 @@ Listed in mkdocs.yml under `hooks:`. Validation runs in `on_config`, before MkDo
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,12 @@ from mkdocs.structure.pages import Page
 
 from il2ref import __version__, render
 from il2ref import corpus as corpus_mod
+from il2ref.changelog import changes_since_release
 from il2ref.dates import build_date
 from il2ref.diagnostics import Severity, ValidationFailed
 from il2ref.export import file_names
 from il2ref.glossary import glossary_markdown, parse
+from il2ref.provenance import by_source_markdown, freshness, freshness_markdown
 from il2ref.quiz import quiz_markdown
 from il2ref.schema_doc import schema_markdown
 
@@ -84,6 +87,16 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     files.append(File.generated(config, "quick-reference.md", content=render.card_markdown(
         corpus, version=__version__, built=build_date())))
     files.append(File.generated(config, "self-test.md", content=quiz_markdown(corpus)))
+    files.append(File.generated(config, "by-source.md", content=by_source_markdown(corpus)))
+    today = dt.date.fromisoformat(build_date())
+    interval = int(config.extra.get("review_interval_days", 365))
+    files.append(File.generated(config, "freshness.md", content=freshness_markdown(
+        corpus, today=today, interval_days=interval)))
+    for row in freshness(corpus, today=today, interval_days=interval):
+        if row["overdue"]:  # editorial, so it informs rather than failing --strict builds
+            log.info("review overdue: %s (last reviewed %s)", row["page"].path, row["reviewed"])
+    files.append(File.generated(config, "changes.md", content=render.changes_markdown(
+        changes_since_release(_build["root"]))))
     files.append(File.generated(config, "downloads.md", content=render.downloads_markdown(
         file_names(__version__, build_date()), version=__version__, built=build_date(),
         directory_urls=config.use_directory_urls)))

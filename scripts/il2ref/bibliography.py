@@ -29,6 +29,8 @@ class Bibliography:
     keys: dict[str, int] = field(default_factory=dict)  # key -> line
     # Which entries are US labels, and which version: from each entry's `label_version` field.
     label_versions: dict[str, str] = field(default_factory=dict)
+    years: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # key -> 'Dutcher 2014'
     data: BibliographyData | None = None
 
 
@@ -71,9 +73,25 @@ def load(path: Path, display: str) -> tuple[Bibliography, list[Diagnostic]]:
     for key, entry in bib.data.entries.items():
         if "label_version" in entry.fields:
             bib.label_versions[key] = str(entry.fields["label_version"])
+        bib.years[key] = str(entry.fields.get("year", ""))
+        bib.labels[key] = short_label(bib.data, key)
         needed = _NEEDED.get(entry.type.lower(), ("title",))
         missing = [f for f in needed if f not in entry.fields and f not in entry.persons]
         if missing:
             found.append(Diagnostic(display, bib.keys.get(key, 1), 1, key,
                                     f"entry lacks {', '.join(missing)}", "W032", Severity.WARNING))
     return bib, found
+
+
+def short_label(data: BibliographyData, key: str) -> str:
+    """'Dutcher 2014': first author's surname (or organisation) and year; labels by version."""
+    entry = data.entries[key]
+    version = entry.fields.get("label_version")
+    if version:
+        return "US label 2024" if version == "2024" else "US label (legacy)"
+    authors = entry.persons.get("author", [])
+    name = (" ".join(authors[0].last_names) or str(authors[0])) if authors else key
+    name = name.strip("{}")
+    if name.lower() in ("unattributed", "others") or not name:
+        name = key
+    return f"{name} {entry.fields.get('year', '')}".strip()

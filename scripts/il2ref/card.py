@@ -8,26 +8,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 from pybtex.database import BibliographyData
 
+from .bibliography import short_label
 from .datasets import reference_texts
 from .model import Corpus, Rule, Source
 from .render import FRAMEWORKS, card_data, prose, system_name
 from .units import format_threshold
 
 _URL = re.compile(r"\s*(URL: |doi:)\S+")
-
-
-def short_label(bib: BibliographyData, key: str) -> str:
-    """'Dutcher 2014': first author's surname (or organisation) and year."""
-    entry = bib.entries[key]
-    version = entry.fields.get("label_version")
-    if version:
-        return "US label 2024" if version == "2024" else "US label (legacy)"
-    authors = entry.persons.get("author", [])
-    name = (" ".join(authors[0].last_names) or str(authors[0])) if authors else key
-    name = name.strip("{}")
-    if name.lower() in ("unattributed", "others") or not name:
-        name = key
-    return f"{name} {entry.fields.get('year', '')}".strip()
 
 
 def card_html(corpus: Corpus, bib: BibliographyData, *, version: str, built: str) -> str:

@@ -95,7 +95,7 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
     bib, bib_problems = bibliography.load(root / BIB_FILE, str(BIB_FILE))
     diagnostics += bib_problems
 
-    corpus = Corpus(bib_keys=dict(bib.keys))
+    corpus = Corpus(bib_keys=dict(bib.keys), bib_years=bib.years, bib_labels=bib.labels)
     ids: dict[str, str] = {}
     cited: set[str] = set()
     files = data_files(root)

@@ -94,6 +94,8 @@ class Page:
 class Corpus:
     pages: list[Page] = field(default_factory=list)
     bib_keys: dict[str, int] = field(default_factory=dict)
+    bib_years: dict[str, str] = field(default_factory=dict)
+    bib_labels: dict[str, str] = field(default_factory=dict)
 
     def excerpts(self) -> list[Excerpt]:
         return [e for p in self.pages for e in p.excerpts()]

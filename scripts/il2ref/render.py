@@ -48,9 +48,12 @@ def excerpt(e: Excerpt) -> Trusted:
         badges += f' <span class="label-version">({e.label_version} label)</span>'
     if e.status == "unverified":
         badges += " " + UNVERIFIED
-    title = f"Excerpt {e.id}"
-    claim = f'<span class="claim" id="{e.id}" title="{title}">{prose(e.claim)}</span>'
-    return Trusted(f"{claim}{badges} {cites(e.sources)}")
+    claim = f'<span class="claim" id="{e.id}">{prose(e.claim)}</span>'
+    where = "; ".join(f"{s.key}, {s.locator}" for s in e.sources).replace('"', "'")
+    record = (f' [ⓘ](by-source.md#src-{e.sources[0].key} '
+              f'"Excerpt {e.id} · {escape(where)}"){{ .excerpt-link aria-label="Provenance of '
+              f'excerpt {e.id}" }}')
+    return Trusted(f"{claim}{badges} {cites(e.sources)}{record}")
 
 
 SYSTEM_NAMES = {
@@ -78,8 +81,9 @@ def finding(r: Rule) -> Trusted:
 
 def _rule_row(r: Rule, *, with_system: bool = False) -> str:
     cells = [escape(system_name(r.system))] if with_system else []
+    anchor = "" if with_system else f'<span id="{r.id}"></span>'
     cells += [
-        FRAMEWORKS[r.framework], ACTIONS[r.action], finding(r),
+        FRAMEWORKS[r.framework], ACTIONS[r.action], Trusted(anchor + finding(r)),
         prose(r.resume) if r.resume else "—", cites(r.sources),
     ]
     return "| " + " | ".join(cells) + " |"
@@ -181,7 +185,7 @@ def _env() -> Environment:
         autoescape=False,
     )
     env.filters.update(excerpt=excerpt, rules_table=rules_table,
-                       rules_by_system=rules_by_system, yaml=_yaml,
+                       rules_by_system=rules_by_system, yaml=_yaml, prose=prose,
                        card_table=card_table)
     return env
 
@@ -232,6 +236,9 @@ def nav(corpus: Corpus) -> list[dict[str, object]]:
     out.append({"About": [
         {"Glossary": "glossary.md"},
         {"References": "references.md"},
+        {"Statements by source": "by-source.md"},
+        {"Evidence freshness": "freshness.md"},
+        {"What changed": "changes.md"},
         {"Source notes": "source-notes.md"},
         {"Editor guide": "editors.md"},
     ]})
@@ -259,3 +266,7 @@ def downloads_markdown(names: dict[str, str], *, version: str, built: str,
     return _env().get_template("downloads.md.j2").render(
         version=version, built=built, base=Trusted("../" if directory_urls else ""),
         items=[(Trusted(names[k]), label, note) for k, label, note in DOWNLOADS])
+
+
+def changes_markdown(changes: object) -> str:
+    return _env().get_template("changes.md.j2").render(changes=changes)

@@ -1,0 +1,140 @@
+"""Editors: mistakes stop every front door with a clear message and keep the last good site;
+provenance views are generated from the data."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ENV, FIXTURES, ROOT, copy_project, mkdocs_build
+from il2ref.changelog import diff, statements
+
+INVALID = sorted((FIXTURES / "invalid").iterdir())
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for f in sorted(folder.rglob("*")):
+        if f.is_file():
+            h.update(f.relative_to(folder).as_posix().encode() + f.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory, built_site: Path) -> Path:
+    """A copy of the real project with a built site/, sharing the developer's .venv."""
+    root = copy_project(tmp_path_factory.mktemp("editor") / "project")
+    for name in ("Makefile", "pyproject.toml", "package.json", "package-lock.json"):
+        shutil.copy(ROOT / name, root / name)
+    (root / ".venv").symlink_to(ROOT / ".venv")
+    shutil.copytree(built_site, root / "site")
+    return root
+
+
+def _make(project: Path, target: str) -> subprocess.CompletedProcess[str]:
+    # -o: treat the shared virtualenv as up to date, never reinstall it from the copy.
+    return subprocess.run(["make", "-o", ".venv/.base", target], cwd=project, env=ENV,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.stem)
+def test_a_mistake_fails_every_front_door_and_keeps_the_site(project: Path, fixture: Path,
+                                                             tmp_path: Path) -> None:
+    target = project / "docs" / "data" / fixture.name
+    before = _digest(project / "site")
+    shutil.copy(fixture, target)
+    try:
+        results = {
+            "mkdocs build": mkdocs_build(project, project / "site"),
+            "make build": _make(project, "build"),
+            "make validate": _make(project, "validate"),
+        }
+    finally:
+        target.unlink()
+    for name, result in results.items():
+        assert result.returncode != 0, name
+        assert f"docs/data/{fixture.name}:" in result.stdout + result.stderr, name
+    assert _digest(project / "site") == before
+
+
+def test_several_mistakes_are_reported_in_one_run(project: Path) -> None:
+    targets = [project / "docs" / "data" / f.name for f in INVALID[:4]]
+    for fixture, target in zip(INVALID[:4], targets, strict=True):
+        shutil.copy(fixture, target)
+    try:
+        result = _make(project, "validate")
+    finally:
+        for target in targets:
+            target.unlink()
+    for fixture in INVALID[:4]:
+        assert f"docs/data/{fixture.name}:" in result.stderr
+
+
+def test_statements_by_source_lists_claims_with_locators(built_site: Path) -> None:
+    page = (built_site / "by-source" / "index.html").read_text(encoding="utf-8")
+    assert 'id="src-dutcher2014"' in page
+    assert '<span class="record-id">rule-consensus-weight</span>' in page
+    assert '<em>Table 3</em>, on <a href="../capillary-leak/#rule-consensus-weight">' in page
+
+
+def test_each_statement_links_to_its_record(built_site: Path) -> None:
+    page = (built_site / "capillary-leak" / "index.html").read_text(encoding="utf-8")
+    assert ('aria-label="Provenance of excerpt cls-textor-series" class="excerpt-link" '
+            'href="../by-source/#src-textor1987" title="Excerpt cls-textor-series · textor1987, '
+            'abstract"') in page
+
+
+def test_freshness_report(built_site: Path) -> None:
+    page = (built_site / "freshness" / "index.html").read_text(encoding="utf-8")
+    assert "No page is overdue for review" in page
+    assert page.count("<tr>") >= 21
+
+
+def test_overdue_pages_are_reported(project: Path, tmp_path: Path) -> None:
+    data = project / "docs" / "data" / "hepatic.yaml"
+    original = data.read_text(encoding="utf-8")
+    data.write_text(original.replace('reviewed: "2026-11-23"', 'reviewed: "2020-01-01"'))
+    try:
+        result = mkdocs_build(project, tmp_path / "site")
+    finally:
+        data.write_text(original)
+    assert result.returncode == 0, result.stderr
+    assert "review overdue: docs/data/hepatic.yaml (last reviewed 2020-01-01)" in result.stderr
+    page = (tmp_path / "site" / "freshness" / "index.html").read_text(encoding="utf-8")
+    assert "1 page(s) overdue for review" in page
+
+
+def test_changelog_lists_added_removed_and_changed() -> None:
+    old = statements({"a.yaml": yaml.safe_load(
+        "sections: [{excerpts: [{id: a, claim: old text}, {id: b, claim: gone}]}]\n"
+        "rules: [{id: r, action: withhold, criterion: Creatinine, threshold: {value: 3}}]")})
+    new = statements({"a.yaml": yaml.safe_load(
+        "sections: [{excerpts: [{id: a, claim: new text}, {id: c, claim: fresh}]}]\n"
+        "rules: [{id: r, action: withhold, criterion: Creatinine, threshold: {value: 2.5}}]")})
+    changes = diff(old, new, "v0.1.0")
+    assert changes.added == [("c", "fresh")]
+    assert changes.removed == [("b", "gone")]
+    assert [c[0] for c in changes.changed] == ["a", "r"]
+
+
+def test_editor_tooling_points_at_the_one_schema() -> None:
+    settings = (ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8")
+    assert "./scripts/il2ref/page.schema.json" in settings
+    for data in (ROOT / "docs" / "data").glob("*.yaml"):
+        first = data.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../../scripts/il2ref/page.schema.json"
+    hooks = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    entries = [h["entry"] for repo in hooks["repos"] for h in repo["hooks"]]
+    assert entries == ["make validate", "make build"]
+
+
+def test_editor_guide_field_table_comes_from_the_schema(built_site: Path) -> None:
+    page = (built_site / "editors" / "index.html").read_text(encoding="utf-8")
+    for field in ("claim", "locator", "label_version", "key_fact", "aliases", "threshold"):
+        assert f"<code>{field}</code>" in page
+    assert "<code>institutional-policy</code>" in page  # an evidence type from the enum
