@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT     := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
-.PHONY: help setup setup-test serve build validate test lint clean export npm lighthouse
+.PHONY: help setup setup-test serve build validate test lint clean export npm lighthouse bench
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ build: setup ## Build site/ with --strict
 
 export: setup-test ## Build every edition into dist/ (offline zip, PDFs, card, EPUB, data)
 	$(VENV)/bin/il2ref export
+
+bench: setup ## Benchmark 1,000 and 10,000 synthetic excerpts into bench/ (several minutes)
+	$(VENV)/bin/il2ref bench
 
 lighthouse: setup-test ## Lighthouse mobile scores (served by nginx with gzip) into bench/
 	$(VENV)/bin/il2ref lighthouse

@@ -77,10 +77,26 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 # ---------------------------------------------------------------------------------------------
+# Format every cited reference in ONE pandoc run. mkdocs-bibtex caches formatted references
+# but otherwise starts pandoc once per page; warming its cache keeps the plugin and its output.
+# ---------------------------------------------------------------------------------------------
+def _warm_citation_cache(config: MkDocsConfig, keys: set[str]) -> None:
+    bibtex = config.plugins.get("bibtex")
+    registry = getattr(bibtex, "registry", None)
+    if registry is None or not keys:
+        return
+    from mkdocs_bibtex.citation import Citation, CitationBlock
+
+    registry.validate_citation_blocks(
+        [CitationBlock(citations=[Citation(key=key)]) for key in sorted(keys)])
+
+
+# ---------------------------------------------------------------------------------------------
 # Generate pages from the model
 # ---------------------------------------------------------------------------------------------
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     corpus = _build["corpus"]
+    _warm_citation_cache(config, corpus.cited_keys())
     for page in corpus.pages:
         files.append(File.generated(config, f"{page.slug}.md",
                                     content=render.page_markdown(page, corpus)))

@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     val.add_argument("--root", type=Path, default=Path.cwd(), help="project folder")
     sub.add_parser("export", help="build every edition into dist/ (run from the project root)")
     sub.add_parser("lighthouse", help="Lighthouse scores into bench/ (run from the project root)")
+    sub.add_parser("bench", help="benchmark synthetic corpora into bench/ (from the project root)")
     args = parser.parse_args(argv)
     if args.command == "validate":
         return _validate(args.root)
@@ -39,6 +40,10 @@ def main(argv: list[str] | None = None) -> int:
         from .export import main as export_main
 
         return export_main()
+    if args.command == "bench":
+        from .bench import main as bench_main
+
+        return bench_main()
     if args.command == "lighthouse":
         from .lighthouse import main as lighthouse_main
 

@@ -1,0 +1,196 @@
+"""`make bench`: build time, rebuild time, validation time and memory on synthetic corpora.
+
+Each corpus uses the real schema, hook, templates and plugins. The floor is the same generated
+Markdown built as a plain Material site (search only: no hook, no bibtex), run alternately
+with the real build so both see the same machine load. Medians of several runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from .corpus import load_corpus
+from .render import page_markdown
+
+WORDS = ["patients", "receiving", "high", "dose", "interleukin", "showed", "reversible", "changes", "in", "blood", "pressure", "renal", "function", "hepatic", "tests", "platelet", "counts", "weight", "oedema", "oxygen", "needs", "during", "each", "cycle", "and", "these", "settled", "after", "doses", "were", "withheld"]
+EXCERPTS_PER_PAGE = 10
+BIB_ENTRIES = 2000
+
+
+def _bib(n: int) -> str:
+    return "\n".join(
+        f"@article{{synth{i:04d},\n  author = {{Author{i}, A. and Second, B.}},\n"
+        f"  title = {{Synthetic study number {i}}},\n  journal = {{Journal of Benchmarks}},\n"
+        f"  year = {{{1980 + i % 45}}},\n  volume = {{{i % 50 + 1}}},\n"
+        f"  pages = {{{i}--{i + 7}}}\n}}\n" for i in range(n))
+
+
+def _page(rng: random.Random, number: int) -> dict:
+    def sources() -> list[dict]:
+        return [{"key": f"synth{rng.randrange(BIB_ENTRIES):04d}", "locator": f"Table {k + 1}"}
+                for k in range(rng.choice((1, 1, 2)))]
+
+    excerpts = [{
+        "id": f"p{number}-e{j}", "claim": " ".join(rng.choices(WORDS, k=24)) + ".",
+        "sources": sources(), "evidence": "cohort", "topic": "renal",
+        **({"key_fact": True} if j == 0 else {}),
+    } for j in range(EXCERPTS_PER_PAGE)]
+    return {
+        "title": f"Synthetic page {number}", "summary": "A synthetic page for the benchmark.",
+        "reviewed": "2026-11-23", "group": "Organ systems", "order": number, "topic": "renal",
+        "sections": [{"id": "findings", "title": "Findings", "excerpts": excerpts,
+                      "insert": "page-rules"}],
+        "rules": [{"id": f"p{number}-rule", "system": "renal", "framework": "consensus-2014",
+                   "action": "withhold", "criterion": "Serum creatinine",
+                   "threshold": {"measure": "creatinine", "comparator": "range", "low": 2.5,
+                                 "high": 2.9, "unit": "mg/dL"},
+                   "sources": sources()}],
+    }
+
+
+def make_corpus(root: Path, dest: Path, excerpts: int) -> Path:
+    """A full project at `dest`: the real configuration and pages, synthetic data."""
+    shutil.rmtree(dest, ignore_errors=True)
+    (dest / "docs" / "data").mkdir(parents=True)
+    shutil.copy(root / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(root / "scripts", dest / "scripts",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for item in (root / "docs").iterdir():
+        if item.name != "data":
+            (shutil.copytree if item.is_dir() else shutil.copy)(item, dest / "docs" / item.name)
+    # The real pages stay (hand-written pages link to them); synthetic pages make up the rest.
+    for data in (root / "docs" / "data").glob("*.yaml"):
+        shutil.copy(data, dest / "docs" / "data" / data.name)
+    excerpts -= len(load_corpus(root)[0].excerpts())
+    real_bib = (root / "references.bib").read_text(encoding="utf-8")
+    (dest / "references.bib").write_text(real_bib + "\n" + _bib(BIB_ENTRIES), encoding="utf-8")
+    rng = random.Random(excerpts)
+    for number in range(excerpts // EXCERPTS_PER_PAGE):
+        text = yaml.safe_dump(_page(rng, number), sort_keys=False, allow_unicode=True)
+        (dest / "docs" / "data" / f"page-{number:04d}.yaml").write_text(text, encoding="utf-8")
+    return dest
+
+
+def make_floor(project: Path, dest: Path) -> Path:
+    """The same generated Markdown as a plain Material site: search only."""
+    shutil.rmtree(dest, ignore_errors=True)
+    (dest / "docs").mkdir(parents=True)
+    corpus, _ = load_corpus(project)
+    for page in corpus.pages:
+        (dest / "docs" / f"{page.slug}.md").write_text(page_markdown(page, corpus),
+                                                       encoding="utf-8")
+    (dest / "docs" / "index.md").write_text("# Floor\n", encoding="utf-8")
+    (dest / "mkdocs.yml").write_text(
+        "site_name: Floor\ntheme:\n  name: material\n  font: false\nplugins:\n  - search\n"
+        "markdown_extensions: [abbr, admonition, attr_list, footnotes, tables, toc,\n"
+        "  pymdownx.details, pymdownx.superfences, pymdownx.blocks.caption]\n",
+        encoding="utf-8")
+    return dest
+
+
+def _timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of one child process."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed in {cwd}: {proc.stderr.read().decode()}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+# Like `mkdocs serve`: one process, the config reloaded for each rebuild after an edit.
+_REBUILD = """
+import sys, time
+from pathlib import Path
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+def once():
+    config = load_config("mkdocs.yml", site_dir=sys.argv[1])
+    config.plugins.on_startup(command="serve", dirty=False)
+    build(config)
+
+once()
+data = sorted(Path("docs/data").glob("*.yaml"))[0]
+text = data.read_text()
+data.write_text(text.replace("claim: ", "claim: Edited. ", 1))
+start = time.perf_counter()
+once()
+print(time.perf_counter() - start)
+data.write_text(text)
+"""
+
+
+def _rebuild(project: Path, site: Path) -> float:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    out = subprocess.run([sys.executable, "-c", _REBUILD, str(site)], cwd=project, env=env,
+                         capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(out.stderr[-2000:])
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def measure(root: Path, excerpts: int, runs: int, work: Path) -> dict[str, float | int]:
+    project = make_corpus(root, work / f"corpus-{excerpts}", excerpts)
+    floor = make_floor(project, work / f"floor-{excerpts}")
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "--site-dir"]
+    validate, build, floor_s, rss = [], [], [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        load_corpus(project)
+        validate.append(time.perf_counter() - start)
+        seconds, peak = _timed([*mkdocs, str(work / "site")], project)
+        build.append(seconds)
+        rss.append(peak)
+        floor_s.append(_timed([*mkdocs, str(work / "floor-site")], floor)[0])
+    rebuild = [_rebuild(project, work / "site") for _ in range(max(1, runs // 2))]
+    corpus, _ = load_corpus(project)
+    return {
+        "excerpts": len(corpus.excerpts()), "pages": len(corpus.pages),
+        "validate_s": round(statistics.median(validate), 3),
+        "build_s": round(statistics.median(build), 2),
+        "rebuild_s": round(statistics.median(rebuild), 2),
+        "floor_s": round(statistics.median(floor_s), 2),
+        "ratio_to_floor": round(statistics.median(build) / statistics.median(floor_s), 2),
+        "peak_rss_mb": round(max(rss), 1),
+    }
+
+
+def table(results: list[dict]) -> str:
+    head = ("| Excerpts | Pages | Validate (s) | Full build (s) | Rebuild after one edit (s) "
+            "| Floor (s) | Build / floor | Peak memory (MB) |")
+    lines = [head, "|---|---|---|---|---|---|---|---|"]
+    lines += [f"| {r['excerpts']:,} | {r['pages']:,} | {r['validate_s']} | {r['build_s']} | "
+              f"{r['rebuild_s']} | {r['floor_s']} | {r['ratio_to_floor']} | "
+              f"{r['peak_rss_mb']} |" for r in results]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    root = Path.cwd()
+    work = root / ".build" / "bench"
+    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,10000").split(",")]
+    runs = int(os.environ.get("BENCH_RUNS", "3"))
+    results = []
+    for n in sizes:
+        results.append(measure(root, n, runs if n <= 1000 else max(1, runs - 1), work))
+        print(json.dumps(results[-1]), flush=True)
+    out = root / "bench"
+    out.mkdir(exist_ok=True)
+    (out / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    (out / "results.md").write_text(table(results), encoding="utf-8")
+    print(table(results))
+    return 0
