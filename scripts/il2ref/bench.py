@@ -22,7 +22,12 @@ import yaml
 from .corpus import load_corpus
 from .render import page_markdown
 
-WORDS = ["patients", "receiving", "high", "dose", "interleukin", "showed", "reversible", "changes", "in", "blood", "pressure", "renal", "function", "hepatic", "tests", "platelet", "counts", "weight", "oedema", "oxygen", "needs", "during", "each", "cycle", "and", "these", "settled", "after", "doses", "were", "withheld"]
+WORDS = [
+    "patients", "receiving", "high", "dose", "interleukin", "showed", "reversible", "changes",
+    "in", "blood", "pressure", "renal", "function", "hepatic", "tests", "platelet", "counts",
+    "weight", "oedema", "oxygen", "needs", "during", "each", "cycle", "and", "these",
+    "settled", "after", "doses", "were", "withheld",
+]
 EXCERPTS_PER_PAGE = 10
 BIB_ENTRIES = 2000
 
