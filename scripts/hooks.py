@@ -40,7 +40,20 @@ def _glossary() -> str:
     return glossary_markdown(parse((root / ABBREVIATIONS).read_text(encoding="utf-8")))
 
 
-_MARKERS = {"schema": schema_markdown, "glossary": _glossary}
+def _recorded(name: str) -> str:
+    """A results table written by `make bench` or `make lighthouse` and committed in bench/."""
+    path = _build["root"] / "bench" / name
+    if not path.exists():
+        return f"No results recorded yet (`bench/{name}` is written by the benchmark)."
+    return path.read_text(encoding="utf-8")
+
+
+_MARKERS = {
+    "schema": schema_markdown,
+    "glossary": _glossary,
+    "bench": lambda: _recorded("results.md"),
+    "lighthouse": lambda: _recorded("lighthouse.md"),
+}
 
 # Per-build state, replaced on every `on_config` (mkdocs serve reloads config on each rebuild,
 # but not this module), so it never serves stale YAML.

@@ -241,6 +241,7 @@ def nav(corpus: Corpus) -> list[dict[str, object]]:
         {"What changed": "changes.md"},
         {"Source notes": "source-notes.md"},
         {"Editor guide": "editors.md"},
+        {"Performance": "performance.md"},
     ]})
     return out
 
