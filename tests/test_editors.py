@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_validation import EXPECTED
 
 from conftest import ENV, FIXTURES, ROOT, copy_project, mkdocs_build
 from il2ref.changelog import diff, statements
@@ -42,23 +43,88 @@ def _make(project: Path, target: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=300)
 
 
+# The fixtures cite the mini project's keys; in the real project they cite real ones, so each
+# injected file carries exactly its own mistake.
+REAL = {"alpha2001": "textor1987", "gamma_label": "proleukin_pi_2024",
+        "delta_legacy": "proleukin_pi_legacy", "good-one": "cls-onset"}
+
+
+def _realistic(text: bytes) -> bytes:
+    for mini, real in REAL.items():
+        text = text.replace(mini.encode(), real.encode())
+    return text
+
+
+def _expected(name: str) -> list[str]:
+    if name == "duplicate-id.yaml":  # the first use is now in the real capillary-leak page
+        return ["id 'cls-onset' is already used at docs/data/capillary-leak.yaml:"]
+    if name == "unknown-key.yaml":
+        return ["docs/data/unknown-key.yaml:13:18: sections[0].excerpts[0].sources[0].key: "
+                "unknown citation key 'alpha2010': not in references.bib"]
+    return [_realistic(m.encode()).decode() for m in EXPECTED[name]]
+
+
+def _front_doors(project: Path) -> dict[str, subprocess.CompletedProcess[str]]:
+    return {
+        "mkdocs build": mkdocs_build(project, project / "site"),
+        "make build": _make(project, "build"),
+        "make validate": _make(project, "validate"),
+    }
+
+
+def _check(results: dict[str, subprocess.CompletedProcess[str]], expected: list[str]) -> None:
+    for door, result in results.items():
+        assert result.returncode != 0, door
+        for message in expected:
+            assert message in result.stdout + result.stderr, (door, message)
+
+
 @pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.stem)
-def test_a_mistake_fails_every_front_door_and_keeps_the_site(project: Path, fixture: Path,
-                                                             tmp_path: Path) -> None:
+def test_a_mistake_fails_every_front_door_and_keeps_the_site(project: Path,
+                                                             fixture: Path) -> None:
     target = project / "docs" / "data" / fixture.name
     before = _digest(project / "site")
-    shutil.copy(fixture, target)
+    target.write_bytes(_realistic(fixture.read_bytes()))
     try:
-        results = {
-            "mkdocs build": mkdocs_build(project, project / "site"),
-            "make build": _make(project, "build"),
-            "make validate": _make(project, "validate"),
-        }
+        results = _front_doors(project)
     finally:
         target.unlink()
-    for name, result in results.items():
-        assert result.returncode != 0, name
-        assert f"docs/data/{fixture.name}:" in result.stdout + result.stderr, name
+    _check(results, _expected(fixture.name))
+    assert _digest(project / "site") == before
+
+
+@pytest.mark.parametrize(("entry", "message"), [
+    ("@article{textor1987,\n  title = {Again},\n  year = {1987}\n}\n",
+     "textor1987: entry key is defined twice (first on line"),
+    ("@article{bad key,\n  title = {Space}\n}\n",
+     "bad key: citation key may use only letters, digits, _ and - [E031]"),
+    ("@article{broken2020,\n  title = {Unclosed,\n  year = {2020}\n",
+     "references.bib:"),
+])
+def test_a_bibtex_mistake_fails_every_front_door(project: Path, entry: str, message: str) -> None:
+    bib = project / "references.bib"
+    original = bib.read_text(encoding="utf-8")
+    before = _digest(project / "site")
+    bib.write_text(original + "\n" + entry, encoding="utf-8")
+    try:
+        results = _front_doors(project)
+    finally:
+        bib.write_text(original, encoding="utf-8")
+    _check(results, [message])
+    assert _digest(project / "site") == before
+
+
+def test_a_50_megabyte_file_fails_every_front_door(project: Path) -> None:
+    target = project / "docs" / "data" / "pasted.yaml"
+    with target.open("w") as f:
+        f.write("title: Pasted\nsummary: |\n")
+        f.writelines("  " + "x" * 1000 + "\n" for _ in range(50_000))
+    before = _digest(project / "site")
+    try:
+        results = _front_doors(project)
+    finally:
+        target.unlink()
+    _check(results, ["docs/data/pasted.yaml:1:1: (file): file is 50,"])
     assert _digest(project / "site") == before
 
 
