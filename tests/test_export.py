@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 
 from conftest import ROOT, copy_project
 from il2ref.corpus import load_corpus
-from il2ref.export import export, file_names
+from il2ref.export import file_names
 
 BUILT = "2026-01-02"
 
@@ -22,13 +23,11 @@ BUILT = "2026-01-02"
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = copy_project(tmp_path_factory.mktemp("export") / "project")
     (project / "node_modules").symlink_to(ROOT / "node_modules")
-    old = os.environ.get("NO_MKDOCS_2_WARNING")
-    os.environ["NO_MKDOCS_2_WARNING"] = "1"
-    try:
-        return export(project, built=BUILT)
-    finally:
-        if old is None:
-            os.environ.pop("NO_MKDOCS_2_WARNING")
+    # Its own process, as `make export` runs it (Playwright's sync API allows one per process).
+    subprocess.run([sys.executable, "-c", "import sys, pathlib; from il2ref.export import "
+                    "export; export(pathlib.Path.cwd(), built=sys.argv[1])", BUILT],
+                   cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, check=True)
+    return project / "dist"
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,15 @@
 // Accessibility gaps Material leaves open, closed on every page view:
 // - abbreviations get a tab stop, so keyboard users can focus them and read their tooltip;
-// - the search dialog gets an accessible name (axe/Lighthouse rule aria-dialog-name).
+// - the search dialog gets an accessible name (axe/Lighthouse rule aria-dialog-name);
+// - a table that scrolls sideways can be scrolled from the keyboard (scrollable-region-focusable).
 document$.subscribe(function () {
+  document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (el) {
+    if (el.scrollWidth > el.clientWidth) {
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("role", "region");
+      el.setAttribute("aria-label", "Table, scrolls sideways");
+    }
+  });
   document.querySelectorAll(".md-typeset abbr[title]").forEach(function (el) {
     el.setAttribute("tabindex", "0");
   });

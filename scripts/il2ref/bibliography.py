@@ -64,7 +64,8 @@ def load(path: Path, display: str) -> tuple[Bibliography, list[Diagnostic]]:
     try:
         bib.data = parse_string(text, "bibtex")
     except PybtexSyntaxError as exc:
-        found.append(Diagnostic(display, exc.lineno or 1, 1, "(syntax)", exc.message, "E030"))
+        line = getattr(exc, "lineno", None) or 1
+        found.append(Diagnostic(display, line, 1, "(syntax)", str(exc), "E030"))
         return bib, found
     except Exception as exc:  # pybtex raises plain errors for e.g. repeated fields
         found.append(Diagnostic(display, 1, 1, "(syntax)", str(exc), "E030"))
