@@ -31,7 +31,6 @@ from il2ref.schema_doc import schema_markdown
 log = get_plugin_logger("il2ref")
 _CITE = re.compile(r"\[@([^\]\s;,]+)")
 _MARKER = re.compile(r"<!-- il2ref:([a-z-]+) -->")
-# Generated regions of hand-written pages, filled like Material's own shortcodes.
 ABBREVIATIONS = Path("docs/includes/abbreviations.md")
 
 
@@ -48,6 +47,7 @@ def _recorded(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+# Generated regions of hand-written pages, filled like Material's own shortcodes.
 _MARKERS = {
     "schema": schema_markdown,
     "glossary": _glossary,
@@ -113,21 +113,23 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for page in corpus.pages:
         files.append(File.generated(config, f"{page.slug}.md",
                                     content=render.page_markdown(page, corpus)))
+    built = build_date()
     files.append(File.generated(config, "quick-reference.md", content=render.card_markdown(
-        corpus, version=__version__, built=build_date())))
+        corpus, version=__version__, built=built)))
     files.append(File.generated(config, "self-test.md", content=quiz_markdown(corpus)))
     files.append(File.generated(config, "by-source.md", content=by_source_markdown(corpus)))
-    today = dt.date.fromisoformat(build_date())
+    today = dt.date.fromisoformat(built)
     interval = int(config.extra.get("review_interval_days", 365))
+    rows = freshness(corpus, today=today, interval_days=interval)
     files.append(File.generated(config, "freshness.md", content=freshness_markdown(
-        corpus, today=today, interval_days=interval)))
-    for row in freshness(corpus, today=today, interval_days=interval):
+        rows, today=today, interval_days=interval)))
+    for row in rows:
         if row["overdue"]:  # editorial, so it informs rather than failing --strict builds
             log.info("review overdue: %s (last reviewed %s)", row["page"].path, row["reviewed"])
     files.append(File.generated(config, "changes.md", content=render.changes_markdown(
         changes_since_release(_build["root"]))))
     files.append(File.generated(config, "downloads.md", content=render.downloads_markdown(
-        file_names(__version__, build_date()), version=__version__, built=build_date(),
+        file_names(__version__, built), version=__version__, built=built,
         directory_urls=config.use_directory_urls)))
     files.append(File.generated(config, "references.md",
                                 content=render.references_markdown(corpus)))
@@ -155,7 +157,6 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         raise PluginError(
             f"docs/{page.file.src_uri}: unknown citation key(s) {keys}: not in references.bib")
     return markdown
-
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, mkdocs_build
+from conftest import copy_project, digest, mkdocs_build
 from il2ref.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -140,22 +139,13 @@ def test_unknown_key_in_hand_written_page_fails(project: Path, tmp_path: Path) -
     assert "docs/index.md: unknown citation key(s) nosuch1999" in result.stderr
 
 
-def _digest(folder: Path) -> str:
-    h = hashlib.sha256()
-    for f in sorted(folder.rglob("*")):
-        if f.is_file():
-            h.update(f.relative_to(folder).as_posix().encode())
-            h.update(f.read_bytes())
-    return h.hexdigest()
-
-
 def test_failed_build_leaves_last_good_site(project: Path, built_site: Path,
                                             tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(built_site, site)
-    before = _digest(site)
+    before = digest(site)
     (project / "docs" / "data" / "capillary-leak.yaml").write_text("title: [unclosed\n")
     result = mkdocs_build(project, site)
     assert result.returncode != 0
     assert "docs/data/capillary-leak.yaml:2:1: (syntax)" in result.stderr
-    assert _digest(site) == before
+    assert digest(site) == before

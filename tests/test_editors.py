@@ -3,7 +3,6 @@ provenance views are generated from the data."""
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,18 +11,10 @@ import pytest
 import yaml
 from test_validation import EXPECTED
 
-from conftest import ENV, FIXTURES, ROOT, copy_project, mkdocs_build
+from conftest import ENV, FIXTURES, ROOT, copy_project, digest, mkdocs_build
 from il2ref.changelog import diff, statements
 
 INVALID = sorted((FIXTURES / "invalid").iterdir())
-
-
-def _digest(folder: Path) -> str:
-    h = hashlib.sha256()
-    for f in sorted(folder.rglob("*")):
-        if f.is_file():
-            h.update(f.relative_to(folder).as_posix().encode() + f.read_bytes())
-    return h.hexdigest()
 
 
 @pytest.fixture(scope="module")
@@ -83,14 +74,14 @@ def _check(results: dict[str, subprocess.CompletedProcess[str]], expected: list[
 def test_a_mistake_fails_every_front_door_and_keeps_the_site(project: Path,
                                                              fixture: Path) -> None:
     target = project / "docs" / "data" / fixture.name
-    before = _digest(project / "site")
+    before = digest(project / "site")
     target.write_bytes(_realistic(fixture.read_bytes()))
     try:
         results = _front_doors(project)
     finally:
         target.unlink()
     _check(results, _expected(fixture.name))
-    assert _digest(project / "site") == before
+    assert digest(project / "site") == before
 
 
 @pytest.mark.parametrize(("entry", "message"), [
@@ -104,14 +95,14 @@ def test_a_mistake_fails_every_front_door_and_keeps_the_site(project: Path,
 def test_a_bibtex_mistake_fails_every_front_door(project: Path, entry: str, message: str) -> None:
     bib = project / "references.bib"
     original = bib.read_text(encoding="utf-8")
-    before = _digest(project / "site")
+    before = digest(project / "site")
     bib.write_text(original + "\n" + entry, encoding="utf-8")
     try:
         results = _front_doors(project)
     finally:
         bib.write_text(original, encoding="utf-8")
     _check(results, [message])
-    assert _digest(project / "site") == before
+    assert digest(project / "site") == before
 
 
 def test_a_50_megabyte_file_fails_every_front_door(project: Path) -> None:
@@ -119,13 +110,13 @@ def test_a_50_megabyte_file_fails_every_front_door(project: Path) -> None:
     with target.open("w") as f:
         f.write("title: Pasted\nsummary: |\n")
         f.writelines("  " + "x" * 1000 + "\n" for _ in range(50_000))
-    before = _digest(project / "site")
+    before = digest(project / "site")
     try:
         results = _front_doors(project)
     finally:
         target.unlink()
     _check(results, ["docs/data/pasted.yaml:1:1: (file): file is 50,"])
-    assert _digest(project / "site") == before
+    assert digest(project / "site") == before
 
 
 def test_several_mistakes_are_reported_in_one_run(project: Path) -> None:

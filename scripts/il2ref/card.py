@@ -8,11 +8,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 from pybtex.database import BibliographyData
 
-from .bibliography import short_label
 from .datasets import reference_texts
-from .model import Corpus, Rule, Source
-from .render import FRAMEWORKS, card_data, prose, system_name
-from .units import format_threshold
+from .model import Corpus, Source
+from .render import FRAMEWORKS, card_data, finding, prose, system_name
 
 _URL = re.compile(r"\s*(URL: |doi:)\S+")
 
@@ -24,7 +22,7 @@ def card_html(corpus: Corpus, bib: BibliographyData, *, version: str, built: str
     def short(sources: tuple[Source, ...]) -> str:
         parts = []
         for s in sources:
-            label = short_label(bib, s.key)
+            label = corpus.bib_labels[s.key]
             # Two labels that collide (same author and year) get the key appended.
             if label in used and used[label] != s.key:
                 label = f"{label} ({s.key})"
@@ -32,18 +30,11 @@ def card_html(corpus: Corpus, bib: BibliographyData, *, version: str, built: str
             parts.append(f"{label}, {s.locator}")
         return "; ".join(parts)
 
-    def finding(r: Rule) -> Markup:
-        text = Markup(prose(r.criterion))
-        if r.threshold:
-            text += Markup(": ") + format_threshold(r.threshold)
-        if r.status == "unverified":
-            text += Markup(' <span class="unverified">UNVERIFIED</span>')
-        return text
-
     env = Environment(loader=PackageLoader("il2ref", "templates"), autoescape=True,
                       undefined=StrictUndefined)
     env.filters.update(
-        prose=lambda t: Markup(prose(t)), short=short, finding=finding,
+        # The site's own escaped text (numeric entities are valid HTML too).
+        prose=lambda t: Markup(prose(t)), short=short, finding=lambda r: Markup(finding(r)),
         system=system_name, framework=FRAMEWORKS.get,
     )
     template = env.get_template("card.html.j2")

@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 
 from .deploy import serve_with_nginx
+from .export import CHROMIUM_ARGS
 
 PAGES = {"home": "", "capillary-leak": "capillary-leak/", "management": "management/"}
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
-CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
-                "--disable-component-update --disable-sync --no-first-run")
+CHROME_FLAGS = " ".join(["--headless=new", *CHROMIUM_ARGS])
 
 
 def run(root: Path) -> list[dict[str, object]]:

@@ -65,6 +65,10 @@ class Section:
     conflicts: tuple[Conflict, ...] = ()
     insert: str | None = None
 
+    def statements(self) -> list[Excerpt]:
+        """Excerpts, then every side of every "sources differ" note."""
+        return [*self.excerpts, *(side for c in self.conflicts for side in c.sides)]
+
 
 @dataclass(frozen=True)
 class Page:
@@ -82,12 +86,11 @@ class Page:
     search_boost: float | None = None
 
     def excerpts(self) -> list[Excerpt]:
-        out: list[Excerpt] = []
-        for section in self.sections:
-            out.extend(section.excerpts)
-            for conflict in section.conflicts:
-                out.extend(conflict.sides)
-        return out
+        return [e for section in self.sections for e in section.statements()]
+
+    def sources(self) -> list[Source]:
+        """Every citation on the page, excerpts and rules alike."""
+        return [s for item in (*self.excerpts(), *self.rules) for s in item.sources]
 
 
 @dataclass
@@ -104,8 +107,7 @@ class Corpus:
         return [r for p in self.pages for r in p.rules]
 
     def cited_keys(self) -> set[str]:
-        keys = {s.key for e in self.excerpts() for s in e.sources}
-        return keys | {s.key for r in self.rules() for s in r.sources}
+        return {s.key for p in self.pages for s in p.sources()}
 
 
 def _sources(raw: list[dict[str, Any]]) -> tuple[Source, ...]:

@@ -43,8 +43,7 @@ def by_source_markdown(corpus: Corpus) -> str:
 def freshness(corpus: Corpus, *, today: dt.date, interval_days: int) -> list[dict[str, object]]:
     rows = []
     for page in corpus.pages:
-        keys = {s.key for e in page.excerpts() for s in e.sources} | {
-            s.key for r in page.rules for s in r.sources}
+        keys = {s.key for s in page.sources()}
         years = sorted(int(y) for k in keys if (y := corpus.bib_years.get(k, "")).isdigit())
         reviewed = dt.date.fromisoformat(page.reviewed)
         unverified = sum(e.status == "unverified" for e in page.excerpts()) + sum(
@@ -58,8 +57,8 @@ def freshness(corpus: Corpus, *, today: dt.date, interval_days: int) -> list[dic
     return rows
 
 
-def freshness_markdown(corpus: Corpus, *, today: dt.date, interval_days: int) -> str:
-    rows = freshness(corpus, today=today, interval_days=interval_days)
+def freshness_markdown(rows: list[dict[str, object]], *, today: dt.date,
+                       interval_days: int) -> str:
     return template("freshness.md.j2").render(
         rows=rows, interval=interval_days, today=today.isoformat(),
         overdue=[r for r in rows if r["overdue"]])

@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .markup import Trusted, escape, escape_inline, flatten, guard_leading
 from .model import Corpus, Excerpt, Page, Rule, Source
+from .schema import schema
 from .units import LAB, format_lab, format_threshold
 
 FRAMEWORKS = {
@@ -19,7 +20,8 @@ FRAMEWORKS = {
     "post-til-2024": "Post-TIL guidance (2024)",
 }
 ACTIONS = {"withhold": "Withhold dose", "discontinue": "Permanently discontinue"}
-GROUPS = ["Background", "Toxicities", "Organ systems", "Management", "Context"]
+# Navigation groups in order: the schema's list, so a new group needs one edit.
+GROUPS: list[str] = schema()["properties"]["group"]["enum"]
 UNVERIFIED = Trusted(
     '<span class="unverified" title="Not yet checked against the source text">unverified</span>'
 )
@@ -79,14 +81,10 @@ def finding(r: Rule) -> Trusted:
     return text
 
 
-def _rule_row(r: Rule, *, with_system: bool = False) -> str:
-    cells = [escape(system_name(r.system))] if with_system else []
-    anchor = "" if with_system else f'<span id="{r.id}"></span>'
-    cells += [
-        FRAMEWORKS[r.framework], ACTIONS[r.action], Trusted(anchor + finding(r)),
-        prose(r.resume) if r.resume else "—", cites(r.sources),
-    ]
-    return "| " + " | ".join(cells) + " |"
+def _rule_cells(r: Rule) -> list[str]:
+    anchor = f'<span id="{r.id}"></span>'  # the target of links from "Statements by source"
+    return [FRAMEWORKS[r.framework], ACTIONS[r.action], anchor + finding(r),
+            prose(r.resume) if r.resume else "—", cites(r.sources)]
 
 
 def _ordered(rules: tuple[Rule, ...] | list[Rule]) -> list[Rule]:
@@ -101,19 +99,22 @@ def caption(table: str, text: str) -> Trusted:
     return Trusted(f"{table}\n\n/// table-caption\n{escape(text)}\n///")
 
 
-def rules_table(rules: tuple[Rule, ...] | list[Rule], *, with_system: bool = False) -> Trusted:
-    head = ["Source of rule", "Action", "Finding", "Resume when", "Citation"]
-    if with_system:
-        head.insert(0, "System")
+def table(head: list[str], rows: list[list[str]], title: str) -> Trusted:
+    """A Markdown table with its caption; cells are already escaped Markdown."""
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += [_rule_row(r, with_system=with_system) for r in _ordered(rules)]
-    return caption("\n".join(lines), "When to withhold a dose or stop IL-2, by source of the rule")
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return caption("\n".join(lines), title)
+
+
+def rules_table(rules: tuple[Rule, ...] | list[Rule]) -> Trusted:
+    return table(["Source of rule", "Action", "Finding", "Resume when", "Citation"],
+                 [_rule_cells(r) for r in _ordered(rules)],
+                 "When to withhold a dose or stop IL-2, by source of the rule")
 
 
 def rules_by_system(rules: list[Rule]) -> Trusted:
     """One row per organ system, one column per source of rules: the side-by-side view."""
-    head = ["System", *FRAMEWORKS.values()]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    rows = []
     ordered = _ordered(rules)
     for system in dict.fromkeys(r.system for r in ordered):
         cells = [f"**{escape(system_name(system))}**"]
@@ -124,20 +125,16 @@ def rules_by_system(rules: list[Rule]) -> Trusted:
                 for r in ordered if r.system == system and r.framework == framework
             ]
             cells.append("<br>".join(items) if items else "—")
-        lines.append("| " + " | ".join(cells) + " |")
-    return caption("\n".join(lines),
-                   "Withhold and stop rules by organ system: one column per source of rules")
+        rows.append(cells)
+    return table(["System", *FRAMEWORKS.values()], rows,
+                 "Withhold and stop rules by organ system: one column per source of rules")
 
 
 def card_table(rules: list[Rule]) -> Trusted:
-    head = ["System", "Finding", "Whose rule", "Citation"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += [
-        f"| {escape(system_name(r.system))} | {finding(r)} | {FRAMEWORKS[r.framework]} "
-        f"| {cites(r.sources)} |"
-        for r in _ordered(rules)
-    ]
-    return caption("\n".join(lines), "Rules, by organ system, with whose rule each is")
+    return table(["System", "Finding", "Whose rule", "Citation"],
+                 [[escape(system_name(r.system)), finding(r), FRAMEWORKS[r.framework],
+                   cites(r.sources)] for r in _ordered(rules)],
+                 "Rules, by organ system, with whose rule each is")
 
 
 def card_data(corpus: Corpus) -> dict[str, object]:
@@ -150,9 +147,7 @@ def card_data(corpus: Corpus) -> dict[str, object]:
     regimen: list[Excerpt] = []
     key_numbers = []
     for p in corpus.pages:
-        facts = [e for s in p.sections if not s.insert
-                 for e in (*s.excerpts, *(x for c in s.conflicts for x in c.sides))
-                 if e.key_fact]
+        facts = [e for s in p.sections if not s.insert for e in s.statements() if e.key_fact]
         regimen += [e for e in facts if e.topic == "regimen"]
         others = [e for e in facts if e.topic != "regimen"]
         if others:
@@ -166,7 +161,7 @@ def card_data(corpus: Corpus) -> dict[str, object]:
 
 
 def card_markdown(corpus: Corpus, *, version: str, built: str) -> str:
-    return _env().get_template("card.md.j2").render(
+    return template("card.md.j2").render(
         version=version, built=built, **card_data(corpus))
 
 
@@ -195,12 +190,9 @@ def template(name: str):  # type: ignore[no-untyped-def]
 
 
 def page_markdown(page: Page, corpus: Corpus) -> str:
-    statements = page.excerpts()
-    keys = {s.key for e in statements for s in e.sources} | {
-        s.key for r in page.rules for s in r.sources
-    }
-    stats = {"statements": len(statements) + len(page.rules), "sources": len(keys)}
-    return _env().get_template("page.md.j2").render(
+    stats = {"statements": len(page.excerpts()) + len(page.rules),
+             "sources": len({s.key for s in page.sources()})}
+    return template("page.md.j2").render(
         page=page, stats=stats, all_rules=corpus.rules()
     )
 
@@ -209,18 +201,14 @@ def references_markdown(corpus: Corpus) -> str:
     """The bibliography page, citing each used key once so back-links resolve."""
     usage: dict[str, Counter[str]] = defaultdict(Counter)
     for page in corpus.pages:
-        for e in page.excerpts():
-            for s in e.sources:
-                usage[s.key][page.slug] += 1
-        for r in page.rules:
-            for s in r.sources:
-                usage[s.key][page.slug] += 1
+        for s in page.sources():
+            usage[s.key][page.slug] += 1
     by_slug = {p.slug: p for p in corpus.pages}
     rows = [
         (Trusted(key), [(by_slug[slug], n) for slug, n in counts.most_common()])
         for key, counts in sorted(usage.items())
     ]
-    return _env().get_template("references.md.j2").render(usage=rows)
+    return template("references.md.j2").render(usage=rows)
 
 
 def nav(corpus: Corpus) -> list[dict[str, object]]:
@@ -264,10 +252,10 @@ DOWNLOADS = [
 def downloads_markdown(names: dict[str, str], *, version: str, built: str,
                        directory_urls: bool) -> str:
     """Links to `files/<name>` at the site root, relative to the page's own URL."""
-    return _env().get_template("downloads.md.j2").render(
+    return template("downloads.md.j2").render(
         version=version, built=built, base=Trusted("../" if directory_urls else ""),
         items=[(Trusted(names[k]), label, note) for k, label, note in DOWNLOADS])
 
 
 def changes_markdown(changes: object) -> str:
-    return _env().get_template("changes.md.j2").render(changes=changes)
+    return template("changes.md.j2").render(changes=changes)
