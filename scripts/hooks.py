@@ -149,6 +149,10 @@ def _fill(match: re.Match[str], where: str) -> str:
 
 @event_priority(100)
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    # MkDocs shows front matter it cannot parse as page text, silently: make that an error.
+    if markdown.startswith("---") or not page.meta.get("description"):
+        raise PluginError(f"docs/{page.file.src_uri}: front matter missing or not valid YAML "
+                          "(every page needs a title and a description)")
     markdown = _MARKER.sub(lambda m: _fill(m, page.file.src_uri), markdown)
     known = _build["corpus"].bib_keys
     unknown = sorted({k for k in _CITE.findall(markdown) if k not in known})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html as htmllib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -82,6 +84,19 @@ def test_home_page_says_what_for_whom_and_disclaims(built_site: Path) -> None:
     page = html(built_site, ".")
     for text in ("Who it is for", "Scope", "Medical disclaimer", "Not a substitute"):
         assert text in page
+
+
+def test_front_matter_of_every_data_page_takes_effect(built_site: Path) -> None:
+    # A front matter MkDocs cannot parse is shown as page text, with no warning at all.
+    index = json.loads((built_site / "search" / "search_index.json").read_text())
+    boosts = {d["location"]: d.get("boost") for d in index["docs"]}
+    for page in load_corpus(ROOT)[0].pages:
+        text = html(built_site, page.slug)
+        assert "<p>title:" not in text, page.slug
+        meta = re.search(r'<meta name="description" content="([^"]*)"', text)
+        assert meta and htmllib.unescape(meta[1]) == " ".join(page.summary.split()), page.slug
+        if page.search_boost:
+            assert boosts[f"{page.slug}/"] == page.search_boost, page.slug
 
 
 def test_no_remote_fonts(built_site: Path) -> None:

@@ -169,6 +169,11 @@ def _yaml(text: str) -> Trusted:
     return Trusted(json.dumps(" ".join(text.split()), ensure_ascii=False))
 
 
+def _number(value: float) -> Trusted:
+    # Front matter is YAML: the Markdown escaping of a leading digit ("&#49;") would break it.
+    return Trusted(repr(float(value)))
+
+
 @lru_cache(maxsize=1)  # templates ship with the package; editor data is never cached
 def _env() -> Environment:
     env = Environment(
@@ -180,7 +185,7 @@ def _env() -> Environment:
         autoescape=False,
     )
     env.filters.update(excerpt=excerpt, rules_table=rules_table,
-                       rules_by_system=rules_by_system, yaml=_yaml, prose=prose,
+                       rules_by_system=rules_by_system, yaml=_yaml, number=_number, prose=prose,
                        card_table=card_table)
     return env
 
