@@ -6,7 +6,6 @@ Listed in mkdocs.yml under `hooks:`. Validation runs in `on_config`, before MkDo
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -17,16 +16,13 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from il2ref import __version__, render
 from il2ref import corpus as corpus_mod
-from il2ref.changelog import changes_since_release
+from il2ref import render
 from il2ref.dates import build_date
 from il2ref.diagnostics import Severity, ValidationFailed
-from il2ref.export import file_names
 from il2ref.glossary import glossary_markdown, parse
-from il2ref.provenance import by_source_markdown, freshness, freshness_markdown
-from il2ref.quiz import quiz_markdown
 from il2ref.schema_doc import schema_markdown
+from il2ref.site_pages import generated_pages
 
 log = get_plugin_logger("il2ref")
 _CITE = re.compile(r"\[@([^\]\s;,]+)")
@@ -110,29 +106,14 @@ def _warm_citation_cache(config: MkDocsConfig, keys: set[str]) -> None:
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     corpus = _build["corpus"]
     _warm_citation_cache(config, corpus.cited_keys())
-    for page in corpus.pages:
-        files.append(File.generated(config, f"{page.slug}.md",
-                                    content=render.page_markdown(page, corpus)))
-    built = build_date()
-    files.append(File.generated(config, "quick-reference.md", content=render.card_markdown(
-        corpus, version=__version__, built=built)))
-    files.append(File.generated(config, "self-test.md", content=quiz_markdown(corpus)))
-    files.append(File.generated(config, "by-source.md", content=by_source_markdown(corpus)))
-    today = dt.date.fromisoformat(built)
-    interval = int(config.extra.get("review_interval_days", 365))
-    rows = freshness(corpus, today=today, interval_days=interval)
-    files.append(File.generated(config, "freshness.md", content=freshness_markdown(
-        rows, today=today, interval_days=interval)))
-    for row in rows:
-        if row["overdue"]:  # editorial, so it informs rather than failing --strict builds
-            log.info("review overdue: %s (last reviewed %s)", row["page"].path, row["reviewed"])
-    files.append(File.generated(config, "changes.md", content=render.changes_markdown(
-        changes_since_release(_build["root"]))))
-    files.append(File.generated(config, "downloads.md", content=render.downloads_markdown(
-        file_names(__version__, built), version=__version__, built=built,
-        directory_urls=config.use_directory_urls)))
-    files.append(File.generated(config, "references.md",
-                                content=render.references_markdown(corpus)))
+    generated = generated_pages(
+        corpus, _build["root"], built=build_date(),
+        review_interval_days=int(config.extra.get("review_interval_days", 365)),
+        directory_urls=config.use_directory_urls)
+    for path, markdown in generated.pages:
+        files.append(File.generated(config, path, content=markdown))
+    for path, reviewed in generated.overdue:  # editorial: informs, never fails --strict
+        log.info("review overdue: %s (last reviewed %s)", path, reviewed)
     return files
 
 
@@ -171,4 +152,5 @@ _NOCASE = re.compile(r"\[([^\[\]<>]*)\]\{\.nocase\}")
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return _NOCASE.sub(r"\1", html)
+    # Abbreviations get a tab stop so keyboard users can reach their expansion (extra.css).
+    return _NOCASE.sub(r"\1", html).replace("<abbr title=", '<abbr tabindex="0" title=')

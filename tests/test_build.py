@@ -60,7 +60,7 @@ def test_conflicts_and_rules_render(built_site: Path) -> None:
     page = html(built_site, "capillary-leak")
     assert page.count('<p class="admonition-title">Sources differ</p>') >= 3
     # Abbreviations carry their glossary tooltip wherever they appear.
-    assert ('Is a rising haematocrit part of <abbr title="Interleukin-2">IL-2</abbr> '
+    assert ('Is a rising haematocrit part of <abbr tabindex="0" title="Interleukin-2">IL-2</abbr> '
             "capillary leak?") in page
     # The hold rule comes from the structured data, with its source.
     row = re.search(r"<tr>\s*<td>US label \(2024\)</td>.*?</tr>", page, re.S)

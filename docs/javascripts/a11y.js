@@ -1,5 +1,4 @@
 // Accessibility gaps Material leaves open, closed on every page view:
-// - abbreviations get a tab stop, so keyboard users can focus them and read their tooltip;
 // - the search dialog gets an accessible name (axe/Lighthouse rule aria-dialog-name);
 // - a table that scrolls sideways can be scrolled from the keyboard (scrollable-region-focusable).
 document$.subscribe(function () {
@@ -9,9 +8,6 @@ document$.subscribe(function () {
       el.setAttribute("role", "region");
       el.setAttribute("aria-label", "Table, scrolls sideways");
     }
-  });
-  document.querySelectorAll(".md-typeset abbr[title]").forEach(function (el) {
-    el.setAttribute("tabindex", "0");
   });
   var dialog = document.querySelector(".md-search[role=dialog]");
   if (dialog) {

@@ -20,7 +20,8 @@ from pathlib import Path
 import yaml
 
 from .corpus import load_corpus
-from .render import page_markdown
+from .dates import build_date
+from .site_pages import generated_pages
 
 WORDS = [
     "patients", "receiving", "high", "dose", "interleukin", "showed", "reversible", "changes",
@@ -63,8 +64,9 @@ def _page(rng: random.Random, number: int) -> dict:
     }
 
 
-def make_corpus(root: Path, dest: Path, excerpts: int) -> Path:
-    """A full project at `dest`: the real configuration and pages, synthetic data."""
+def make_corpus(root: Path, dest: Path, excerpts: int | None) -> Path:
+    """A full project at `dest`: the real configuration and pages, plus synthetic data up to
+    `excerpts` in all (None: the real project alone)."""
     shutil.rmtree(dest, ignore_errors=True)
     (dest / "docs" / "data").mkdir(parents=True)
     shutil.copy(root / "mkdocs.yml", dest / "mkdocs.yml")
@@ -76,8 +78,11 @@ def make_corpus(root: Path, dest: Path, excerpts: int) -> Path:
     # The real pages stay (hand-written pages link to them); synthetic pages make up the rest.
     for data in (root / "docs" / "data").glob("*.yaml"):
         shutil.copy(data, dest / "docs" / "data" / data.name)
-    excerpts -= len(load_corpus(root)[0].excerpts())
     real_bib = (root / "references.bib").read_text(encoding="utf-8")
+    if excerpts is None:
+        shutil.copy(root / "references.bib", dest / "references.bib")
+        return dest
+    excerpts -= len(load_corpus(root)[0].excerpts())
     (dest / "references.bib").write_text(real_bib + "\n" + _bib(BIB_ENTRIES), encoding="utf-8")
     rng = random.Random(excerpts)
     for number in range(excerpts // EXCERPTS_PER_PAGE):
@@ -87,19 +92,23 @@ def make_corpus(root: Path, dest: Path, excerpts: int) -> Path:
 
 
 def make_floor(project: Path, dest: Path) -> Path:
-    """The same generated Markdown as a plain Material site: search only."""
+    """Every page the real site has (hand-written and generated, the same Markdown), built by
+    plain Material with the same theme and Markdown extensions: search only, no hook, no
+    bibtex. What is left between the two is the cost of the pipeline and the citations."""
     shutil.rmtree(dest, ignore_errors=True)
-    (dest / "docs").mkdir(parents=True)
+    shutil.copytree(project / "docs", dest / "docs", ignore=shutil.ignore_patterns("data"))
     corpus, _ = load_corpus(project)
-    for page in corpus.pages:
-        (dest / "docs" / f"{page.slug}.md").write_text(page_markdown(page, corpus),
-                                                       encoding="utf-8")
-    (dest / "docs" / "index.md").write_text("# Floor\n", encoding="utf-8")
-    (dest / "mkdocs.yml").write_text(
-        "site_name: Floor\ntheme:\n  name: material\n  font: false\nplugins:\n  - search\n"
-        "markdown_extensions: [abbr, admonition, attr_list, footnotes, tables, toc,\n"
-        "  pymdownx.details, pymdownx.superfences, pymdownx.blocks.caption]\n",
-        encoding="utf-8")
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    generated = generated_pages(corpus, project, built=build_date(),
+                                review_interval_days=config["extra"]["review_interval_days"],
+                                directory_urls=True)
+    for path, markdown in generated.pages:
+        (dest / "docs" / path).write_text(markdown, encoding="utf-8")
+    for key in ("hooks", "watch", "validation"):
+        config.pop(key, None)
+    config["strict"] = False  # [@key] stays literal text without the bibtex plugin
+    config["plugins"] = ["search"]
+    (dest / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return dest
 
 
@@ -148,9 +157,10 @@ def _rebuild(project: Path, site: Path) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def measure(root: Path, excerpts: int, runs: int, work: Path) -> dict[str, float | int]:
-    project = make_corpus(root, work / f"corpus-{excerpts}", excerpts)
-    floor = make_floor(project, work / f"floor-{excerpts}")
+def measure(root: Path, excerpts: int | None, runs: int, work: Path) -> dict[str, object]:
+    name = "real" if excerpts is None else str(excerpts)
+    project = make_corpus(root, work / f"corpus-{name}", excerpts)
+    floor = make_floor(project, work / f"floor-{name}")
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "--site-dir"]
     validate, build, floor_s, rss = [], [], [], []
     for _ in range(runs):
@@ -164,6 +174,7 @@ def measure(root: Path, excerpts: int, runs: int, work: Path) -> dict[str, float
     rebuild = [_rebuild(project, work / "site") for _ in range(max(1, runs // 2))]
     corpus, _ = load_corpus(project)
     return {
+        "corpus": "real site" if excerpts is None else "synthetic",
         "excerpts": len(corpus.excerpts()), "pages": len(corpus.pages),
         "validate_s": round(statistics.median(validate), 3),
         "build_s": round(statistics.median(build), 2),
@@ -175,10 +186,11 @@ def measure(root: Path, excerpts: int, runs: int, work: Path) -> dict[str, float
 
 
 def table(results: list[dict]) -> str:
-    head = ("| Excerpts | Pages | Validate (s) | Full build (s) | Rebuild after one edit (s) "
-            "| Floor (s) | Build / floor | Peak memory (MB) |")
-    lines = [head, "|---|---|---|---|---|---|---|---|"]
-    lines += [f"| {r['excerpts']:,} | {r['pages']:,} | {r['validate_s']} | {r['build_s']} | "
+    head = ("| Corpus | Excerpts | Pages | Validate (s) | Full build (s) "
+            "| Rebuild after one edit (s) | Floor (s) | Build / floor | Peak memory (MB) |")
+    lines = [head, "|---|---|---|---|---|---|---|---|---|"]
+    lines += [f"| {r.get('corpus', 'synthetic')} | {r['excerpts']:,} | {r['pages']:,} | "
+              f"{r['validate_s']} | {r['build_s']} | "
               f"{r['rebuild_s']} | {r['floor_s']} | {r['ratio_to_floor']} | "
               f"{r['peak_rss_mb']} |" for r in results]
     return "\n".join(lines) + "\n"
@@ -187,11 +199,12 @@ def table(results: list[dict]) -> str:
 def main() -> int:
     root = Path.cwd()
     work = root / ".build" / "bench"
-    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,10000").split(",")]
+    sizes = [None if s == "real" else int(s)
+             for s in os.environ.get("BENCH_SIZES", "real,1000,10000").split(",")]
     runs = int(os.environ.get("BENCH_RUNS", "3"))
     results = []
     for n in sizes:
-        results.append(measure(root, n, runs if n <= 1000 else max(1, runs - 1), work))
+        results.append(measure(root, n, runs if (n or 0) <= 1000 else max(1, runs - 1), work))
         print(json.dumps(results[-1]), flush=True)
     out = root / "bench"
     out.mkdir(exist_ok=True)
