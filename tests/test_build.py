@@ -99,6 +99,13 @@ def test_front_matter_of_every_data_page_takes_effect(built_site: Path) -> None:
             assert boosts[f"{page.slug}/"] == page.search_boost, page.slug
 
 
+def test_reference_text_has_no_stray_bibtex_escapes(built_site: Path) -> None:
+    # pandoc reads references.bib as written; a pybtex round trip once turned "_" into "\\_".
+    page = html(built_site, "references")
+    assert "10.1007/978-3-642-76301-4_31" in page
+    assert "\\_" not in page
+
+
 def test_no_remote_fonts(built_site: Path) -> None:
     assert "fonts.googleapis.com" not in html(built_site, ".")
 

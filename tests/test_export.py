@@ -14,7 +14,7 @@ import pytest
 
 from conftest import ROOT, copy_project
 from il2ref.corpus import load_corpus
-from il2ref.export import file_names
+from il2ref.editions import file_names
 
 BUILT = "2026-01-02"
 

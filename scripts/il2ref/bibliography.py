@@ -32,6 +32,7 @@ class Bibliography:
     years: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # key -> 'Dutcher 2014'
     data: BibliographyData | None = None
+    text: str = ""  # the file as written: pandoc reads it as is
 
 
 def load(path: Path, display: str) -> tuple[Bibliography, list[Diagnostic]]:
@@ -43,6 +44,7 @@ def load(path: Path, display: str) -> tuple[Bibliography, list[Diagnostic]]:
         return bib, [Diagnostic(display, 1, 1, "(file)", "references.bib is missing", "E030")]
     except UnicodeDecodeError:
         return bib, [Diagnostic(display, 1, 1, "(file)", "file is not UTF-8 text", "E002")]
+    bib.text = text
 
     line, counted = 1, 0
     for match in _ENTRY.finditer(text):

@@ -87,7 +87,8 @@ def working_documents(root: Path) -> dict[str, Any]:
             for p in sorted(folder.glob("*.y*ml"))}
 
 
-def changes_since_release(root: Path) -> Changes:
+def changes_since_release(root: Path, current: dict[str, Any] | None = None) -> Changes:
+    """`current`: the page files as already parsed by the validator, if at hand."""
     tag = latest_tag(root)
     old = statements(documents_at(root, tag)) if tag else {}
-    return diff(old, statements(working_documents(root)), tag)
+    return diff(old, statements(working_documents(root) if current is None else current), tag)

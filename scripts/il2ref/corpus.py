@@ -95,7 +95,8 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
     bib, bib_problems = bibliography.load(root / BIB_FILE, str(BIB_FILE))
     diagnostics += bib_problems
 
-    corpus = Corpus(bib_keys=dict(bib.keys), bib_years=bib.years, bib_labels=bib.labels)
+    corpus = Corpus(bib_keys=dict(bib.keys), bib_years=bib.years, bib_labels=bib.labels,
+                    bib_data=bib.data, bib_text=bib.text)
     ids: dict[str, str] = {}
     cited: set[str] = set()
     files = data_files(root)
@@ -109,6 +110,7 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
         diagnostics += problems
         if doc is None:
             continue
+        corpus.documents[file.name] = doc.data
         if not _SLUG.match(file.stem):
             diagnostics.append(Diagnostic(display, 1, 1, "(file name)",
                                           "file name must be lower-case words joined by hyphens",

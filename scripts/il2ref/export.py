@@ -20,6 +20,7 @@ from . import __version__, bibliography
 from .card import card_html
 from .corpus import require_corpus
 from .datasets import dataset, schema_text, to_csv, write_json
+from .editions import file_names
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Flags that keep headless Chromium off the (closed) network and out of the sandbox it cannot
@@ -28,22 +29,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]
 SHIM = Path("node_modules/iframe-worker/shim/index.js")
-
-
-def file_names(version: str, built: str) -> dict[str, str]:
-    """The exports' file names; the Downloads page links to exactly these."""
-    stem = f"il2-toxicity-reference-{version}-{built}"
-    return {
-        "offline": f"{stem}-offline-site.zip",
-        "pdf_a4": f"{stem}-A4.pdf",
-        "pdf_letter": f"{stem}-Letter.pdf",
-        "card": f"{stem}-bedside-card.pdf",
-        "epub": f"{stem}.epub",
-        "json": f"{stem}-data.json",
-        "schema": f"{stem}-data.schema.json",
-        "excerpts_csv": f"{stem}-excerpts.csv",
-        "rules_csv": f"{stem}-rules.csv",
-    }
 
 
 def _mkdocs(root: Path, config: str, site: Path, env: dict[str, str]) -> None:

@@ -99,6 +99,10 @@ class Corpus:
     bib_keys: dict[str, int] = field(default_factory=dict)
     bib_years: dict[str, str] = field(default_factory=dict)
     bib_labels: dict[str, str] = field(default_factory=dict)
+    # The parsed references.bib (pybtex) and its text, handed on to mkdocs-bibtex.
+    bib_data: Any = None
+    bib_text: str = ""
+    documents: dict[str, Any] = field(default_factory=dict)  # file name -> parsed YAML
 
     def excerpts(self) -> list[Excerpt]:
         return [e for p in self.pages for e in p.excerpts()]

@@ -7,10 +7,12 @@ import json
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+
+if TYPE_CHECKING:  # imported when a file is invalid: a valid build never pays for jsonschema
+    from jsonschema import Draft202012Validator, ValidationError
 
 from .diagnostics import Diagnostic
 from .yaml_source import YamlDocument
@@ -50,6 +52,8 @@ def schema() -> dict[str, Any]:
 
 
 def validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator, FormatChecker
+
     return Draft202012Validator(schema(), format_checker=FormatChecker())
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import __version__, render
 from .changelog import changes_since_release
-from .export import file_names
+from .editions import file_names
 from .model import Corpus
 from .provenance import by_source_markdown, freshness, freshness_markdown
 from .quiz import quiz_markdown
@@ -32,7 +32,7 @@ def generated_pages(corpus: Corpus, root: Path, *, built: str, review_interval_d
         ("by-source.md", by_source_markdown(corpus)),
         ("freshness.md", freshness_markdown(rows, today=today,
                                             interval_days=review_interval_days)),
-        ("changes.md", render.changes_markdown(changes_since_release(root))),
+        ("changes.md", render.changes_markdown(changes_since_release(root, corpus.documents))),
         ("downloads.md", render.downloads_markdown(
             file_names(__version__, built), version=__version__, built=built,
             directory_urls=directory_urls)),
