@@ -1,4 +1,4 @@
-"""The glossary page, built from the same abbreviation list that gives every page its tooltips."""
+"""The glossary page, from the same abbreviation list that expands abbreviations on every page."""
 
 from __future__ import annotations
 
