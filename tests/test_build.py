@@ -95,8 +95,24 @@ def test_front_matter_of_every_data_page_takes_effect(built_site: Path) -> None:
         assert "<p>title:" not in text, page.slug
         meta = re.search(r'<meta name="description" content="([^"]*)"', text)
         assert meta and htmllib.unescape(meta[1]) == " ".join(page.summary.split()), page.slug
-        if page.search_boost:
-            assert boosts[f"{page.slug}/"] == page.search_boost, page.slug
+        assert boosts[f"{page.slug}/"] == page.search_boost, page.slug
+    assert boosts["references/"] == 0.3  # generated pages' front matter too
+
+
+@pytest.mark.parametrize("boost", [0.5, 1.5, 2, 10])
+def test_a_search_boost_reaches_the_front_matter(boost: float) -> None:
+    # Markdown escaping once turned 1.5 into "&#49;.5", which is not YAML (an anchor).
+    from dataclasses import replace
+
+    from mkdocs.utils.meta import get_data
+
+    from il2ref.render import page_markdown
+
+    corpus = load_corpus(ROOT)[0]
+    page = replace(corpus.pages[0], search_boost=boost)
+    _, meta = get_data(page_markdown(page, corpus))
+    assert meta["search"] == {"boost": boost}
+    assert meta["title"] == page.title
 
 
 def test_reference_text_has_no_stray_bibtex_escapes(built_site: Path) -> None:

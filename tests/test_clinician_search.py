@@ -16,7 +16,8 @@ QUERIES = [
     ("CLS", "capillary-leak"),
     ("vascular leak syndrome", "capillary-leak"),
     ("phenylephrine", "capillary-leak"),
-    ("Proleukin", ""),
+    # The brand name: the regimen page (dose, schedule, who gets it) lists it among its names.
+    ("Proleukin", "regimen"),
     ("lifileucel", "regimen"),
     ("TIL", "regimen"),
     ("600,000 IU/kg", "regimen"),
