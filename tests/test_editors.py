@@ -3,6 +3,7 @@ provenance views are generated from the data."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -137,6 +138,11 @@ def test_statements_by_source_lists_claims_with_locators(built_site: Path) -> No
     assert 'id="src-dutcher2014"' in page
     assert '<span class="record-id">rule-consensus-weight</span>' in page
     assert '<em>Table 3</em>, on <a href="../capillary-leak/#rule-consensus-weight">' in page
+    # Each source links to its full reference on the References page, which really has it.
+    targets = re.findall(r'href="../references/#(fn:[\w-]+)"', page)
+    references = (built_site / "references" / "index.html").read_text(encoding="utf-8")
+    assert len(targets) == page.count("<h2 id=\"src-")
+    assert all(f'id="{t}"' in references for t in targets)
 
 
 def test_each_statement_links_to_its_record(built_site: Path) -> None:
