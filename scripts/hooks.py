@@ -14,7 +14,6 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
-from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from il2ref import citations, render
@@ -116,20 +115,14 @@ def _fill(match: re.Match[str], where: str) -> str:
 
 
 @event_priority(100)
-def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-    # Pages are rendered next: the references pandoc is formatting must be ready.
-    if "citations" in _build:
-        _build.pop("citations").result()  # re-raises a pandoc failure here
-    return nav
-
-
-@event_priority(100)
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     # MkDocs shows front matter it cannot parse as page text, silently: make that an error.
     if markdown.startswith("---") or not page.meta.get("description"):
         raise PluginError(f"docs/{page.file.src_uri}: front matter missing or not valid YAML "
                           "(every page needs a title and a description)")
     markdown = _MARKER.sub(lambda m: _fill(m, page.file.src_uri), markdown)
+    if "citations" in _build and _CITE.search(markdown):
+        _wait_for_citations()  # the first page that cites anything needs the formatted list
     known = _build["corpus"].bib_keys
     unknown = sorted({k for k in _CITE.findall(markdown) if k not in known})
     if unknown:
@@ -137,6 +130,16 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         raise PluginError(
             f"docs/{page.file.src_uri}: unknown citation key(s) {keys}: not in references.bib")
     return markdown
+
+
+def _wait_for_citations() -> None:
+    _build.pop("citations").result()  # re-raises a pandoc failure here
+
+
+def on_env(env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+    if "citations" in _build:  # no page cited anything: still surface a pandoc failure
+        _wait_for_citations()
+    return env
 
 
 # ---------------------------------------------------------------------------------------------

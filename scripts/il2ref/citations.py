@@ -20,8 +20,8 @@ from .model import Corpus
 
 
 def prepare(plugin: Any, corpus: Corpus) -> Future[None]:
-    """Set up `plugin` (mkdocs-bibtex, csl_file already set) and start formatting; the caller
-    waits on the returned future before the first page is rendered."""
+    """Set up `plugin` (mkdocs-bibtex, csl_file already set) and start formatting. The caller
+    waits on the returned future before the first page that cites anything is rendered."""
     from mkdocs_bibtex.citation import Citation, CitationBlock
     from mkdocs_bibtex.registry import PandocRegistry
 
@@ -33,12 +33,13 @@ def prepare(plugin: Any, corpus: Corpus) -> Future[None]:
                                   csl_file_encoding=plugin.config.csl_file_encoding,
                                   footnote_format=plugin.config.footnote_format)
         registry.bib_data = corpus.bib_data
-        registry.bib_data_bibtex = corpus.bib_text  # a cached_property: set, never recomputed
+        registry.bib_data_bibtex = corpus.bib_text  # a cached_property: set, never computed
         registry.il2ref_text = corpus.bib_text
         plugin.registry = registry
         plugin.all_references = OrderedDict()
     plugin.last_configured = time.time()
 
+    # Pages without citations may render meanwhile: for them the plugin formats nothing.
     blocks = [CitationBlock(citations=[Citation(key=k)]) for k in sorted(corpus.cited_keys())]
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pandoc")
     future = pool.submit(registry.validate_citation_blocks, blocks)
