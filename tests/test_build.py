@@ -120,6 +120,11 @@ def test_reference_text_has_no_stray_bibtex_escapes(built_site: Path) -> None:
     page = html(built_site, "references")
     assert "10.1007/978-3-642-76301-4_31" in page
     assert "\\_" not in page
+    # Undated web pages carry no year field, so AMA style prints no "Published online n.d.";
+    # their short labels still say n.d.
+    assert "OncoLink Team. Cytokine release syndrome.&#160;" in page
+    assert "n.d." not in page
+    assert "OncoLink Team n.d." in html(built_site, "by-source")
 
 
 def test_no_remote_fonts(built_site: Path) -> None:

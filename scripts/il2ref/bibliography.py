@@ -89,7 +89,8 @@ def load(path: Path, display: str) -> tuple[Bibliography, list[Diagnostic]]:
 
 
 def short_label(data: BibliographyData, key: str) -> str:
-    """'Dutcher 2014': first author's surname (or organisation) and year; labels by version."""
+    """'Dutcher 2014': first author's surname (or organisation) and year ('n.d.' for an
+    undated web page, which has no year field); labels by version."""
     entry = data.entries[key]
     version = entry.fields.get("label_version")
     if version:
@@ -99,4 +100,4 @@ def short_label(data: BibliographyData, key: str) -> str:
     name = name.strip("{}")
     if name.lower() in ("unattributed", "others") or not name:
         name = key
-    return f"{name} {entry.fields.get('year', '')}".strip()
+    return f"{name} {entry.fields.get('year', 'n.d.')}"
