@@ -79,6 +79,23 @@ def test_abbreviations_open_from_the_keyboard(page, site_url: str) -> None:  # t
     assert page.locator("abbr").first.evaluate(bar)[0] == "none"
 
 
+def test_focused_abbreviation_is_never_under_its_bar(browser, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    # Focus scrolls an abbreviation into view at the foot of the screen, where the bar is drawn.
+    page = browser.new_context(viewport={"width": 375, "height": 700}).new_page()
+    page.goto(site_url + "capillary-leak/")
+    gaps = []
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        gap = page.evaluate("""(() => { const e = document.activeElement;
+            return e.tagName === 'ABBR' ? innerHeight - e.getBoundingClientRect().bottom : null;
+        })()""")
+        if gap is not None:
+            gaps.append(gap)
+    assert len(gaps) > 5
+    assert min(gaps) >= 60  # the bar: 0.5rem from the bottom, about 2.5rem tall
+    page.context.close()
+
+
 def test_search_dialog_has_a_name(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(site_url)
     assert page.get_attribute(".md-search[role=dialog]", "aria-label") == "Search this site"
