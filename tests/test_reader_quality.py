@@ -96,6 +96,18 @@ def test_focused_abbreviation_is_never_under_its_bar(browser, site_url: str) -> 
     page.context.close()
 
 
+def test_provenance_mark_is_an_icon_not_a_font_glyph(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    # The ⓘ character is in no font on this machine (an empty box on screen and in the PDF).
+    page.goto(site_url + "management/")
+    link = page.locator("a.excerpt-link").first
+    assert link.get_attribute("aria-label").startswith("Provenance of excerpt ")
+    style = link.evaluate("""(a) => { const b = getComputedStyle(a, '::before');
+        return [getComputedStyle(a).fontSize, b.maskImage || b.webkitMaskImage, b.width]; }""")
+    assert style[0] == "0px"
+    assert style[1].startswith('url("data:image/svg+xml')
+    assert style[2] != "0px"
+
+
 def test_search_dialog_has_a_name(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(site_url)
     assert page.get_attribute(".md-search[role=dialog]", "aria-label") == "Search this site"
