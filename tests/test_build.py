@@ -59,7 +59,7 @@ def test_every_excerpt_of_every_page_is_rendered(built_site: Path) -> None:
 def test_conflicts_and_rules_render(built_site: Path) -> None:
     page = html(built_site, "capillary-leak")
     assert page.count('<p class="admonition-title">Sources differ</p>') >= 3
-    # Abbreviations carry their glossary tooltip wherever they appear.
+    # Abbreviations carry their glossary expansion, and a tab stop, wherever they appear.
     assert ('Is a rising haematocrit part of <abbr tabindex="0" title="Interleukin-2">IL-2</abbr> '
             "capillary leak?") in page
     # The hold rule comes from the structured data, with its source.

@@ -78,11 +78,11 @@ def make_corpus(root: Path, dest: Path, excerpts: int | None) -> Path:
     # The real pages stay (hand-written pages link to them); synthetic pages make up the rest.
     for data in (root / "docs" / "data").glob("*.yaml"):
         shutil.copy(data, dest / "docs" / "data" / data.name)
-    real_bib = (root / "references.bib").read_text(encoding="utf-8")
     if excerpts is None:
         shutil.copy(root / "references.bib", dest / "references.bib")
         return dest
     excerpts -= len(load_corpus(root)[0].excerpts())
+    real_bib = (root / "references.bib").read_text(encoding="utf-8")
     (dest / "references.bib").write_text(real_bib + "\n" + _bib(BIB_ENTRIES), encoding="utf-8")
     rng = random.Random(excerpts)
     for number in range(excerpts // EXCERPTS_PER_PAGE):

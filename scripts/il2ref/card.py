@@ -6,7 +6,6 @@ import re
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
-from pybtex.database import BibliographyData
 
 from .datasets import reference_texts
 from .model import Corpus, Source
@@ -15,7 +14,7 @@ from .render import FRAMEWORKS, card_data, finding, prose, system_name
 _URL = re.compile(r"\s*(URL: |doi:)\S+")
 
 
-def card_html(corpus: Corpus, bib: BibliographyData, *, version: str, built: str) -> str:
+def card_html(corpus: Corpus, *, version: str, built: str) -> str:
     data = card_data(corpus)
     used: dict[str, str] = {}
 
@@ -40,7 +39,7 @@ def card_html(corpus: Corpus, bib: BibliographyData, *, version: str, built: str
     template = env.get_template("card.html.j2")
     # Render once to collect the labels used, then again with the source list filled in.
     template.render(version=version, built=built, references=[], **data)
-    texts = reference_texts(bib, set(used.values()))
+    texts = reference_texts(corpus.bib_data, set(used.values()))
     # URLs and DOIs stay in the site and the data edition; on paper they only cost space.
     references = sorted((label, _URL.sub("", texts[key]["text"])) for label, key in used.items())
     return template.render(version=version, built=built, references=references, **data)

@@ -36,57 +36,55 @@ def data_files(root: Path) -> list[Path]:
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
-def _lab_values(doc: yaml_source.YamlDocument) -> list[Diagnostic]:
+def _lab_values(doc: yaml_source.YamlDocument, path: list[str | int],
+                obj: dict[str, Any]) -> list[Diagnostic]:
     """Lab values in prose must go through `{creatinine 3 mg/dL}` so SI units are computed."""
     found = []
-    for path, obj in _walk(doc.data, []):
-        for name in ("claim", "criterion", "resume"):
-            text = obj.get(name)
-            if not isinstance(text, str):
-                continue
-            rest = LAB.sub("", text)
-            bare = BARE_UNIT.search(rest)
-            problem = None
-            if bare:
-                problem = (f"write lab values as {{creatinine 2.5–2.9 mg/dL}}, "
-                           f"{{bilirubin 7 mg/dL}} or {{platelets 50,000 /mm3}} so the SI value "
-                           f"is added; found {bare.group(0)!r} outside braces")
-            elif "{" in rest or "}" in rest:
-                problem = ("braces are only for lab values such as {creatinine 3 mg/dL}; "
-                           "check the measure name and unit")
-            if problem:
-                line, col = doc.position([*path, name])
-                found.append(Diagnostic(doc.path, line, col,
-                                        schema.field_name([*path, name]), problem, "E040"))
-    return found
-
-
-def _label_versions(doc: yaml_source.YamlDocument, labels: dict[str, str]) -> list[Diagnostic]:
-    """Never mix the 2024 and legacy labels silently: the cited label must match the version."""
-    found = []
-    for path, obj in _walk(doc.data, []):
-        sources = obj.get("sources")
-        if not isinstance(sources, list):
+    for name in ("claim", "criterion", "resume"):
+        text = obj.get(name)
+        if not isinstance(text, str):
             continue
-        cited = {labels[s["key"]] for s in sources
-                 if isinstance(s, dict) and s.get("key") in labels}
-        declared = obj.get("label_version")
-        framework = obj.get("framework", "")
-        if isinstance(framework, str) and framework.startswith("label-"):
-            declared = framework.removeprefix("label-")
-        problem, name = None, "label_version" if "label_version" in obj else "sources"
-        if len(cited) > 1:
-            problem = "cites both the 2024 and the legacy label; split it into two statements"
-        elif cited and declared and declared not in cited:
-            problem = f"says label version {declared!r} but cites the {cited.pop()!r} label"
-        elif cited and not declared and "claim" in obj and obj.get("evidence") != "label":
-            # (evidence: label without a version is already a schema error)
-            problem = f"cites the {cited.pop()!r} label: add its label_version"
+        rest = LAB.sub("", text)
+        bare = BARE_UNIT.search(rest)
+        problem = None
+        if bare:
+            problem = (f"write lab values as {{creatinine 2.5–2.9 mg/dL}}, "
+                       f"{{bilirubin 7 mg/dL}} or {{platelets 50,000 /mm3}} so the SI value "
+                       f"is added; found {bare.group(0)!r} outside braces")
+        elif "{" in rest or "}" in rest:
+            problem = ("braces are only for lab values such as {creatinine 3 mg/dL}; "
+                       "check the measure name and unit")
         if problem:
             line, col = doc.position([*path, name])
-            found.append(Diagnostic(doc.path, line, col, schema.field_name([*path, name]),
-                                    problem, "E042"))
+            found.append(Diagnostic(doc.path, line, col,
+                                    schema.field_name([*path, name]), problem, "E040"))
     return found
+
+
+def _label_version(doc: yaml_source.YamlDocument, path: list[str | int], obj: dict[str, Any],
+                   labels: dict[str, str]) -> list[Diagnostic]:
+    """Never mix the 2024 and legacy labels silently: the cited label must match the version."""
+    sources = obj.get("sources")
+    if not isinstance(sources, list):
+        return []
+    cited = {labels[s["key"]] for s in sources
+             if isinstance(s, dict) and s.get("key") in labels}
+    declared = obj.get("label_version")
+    framework = obj.get("framework", "")
+    if isinstance(framework, str) and framework.startswith("label-"):
+        declared = framework.removeprefix("label-")
+    problem, name = None, "label_version" if "label_version" in obj else "sources"
+    if len(cited) > 1:
+        problem = "cites both the 2024 and the legacy label; split it into two statements"
+    elif cited and declared and declared not in cited:
+        problem = f"says label version {declared!r} but cites the {cited.pop()!r} label"
+    elif cited and not declared and "claim" in obj and obj.get("evidence") != "label":
+        # (evidence: label without a version is already a schema error)
+        problem = f"cites the {cited.pop()!r} label: add its label_version"
+    if not problem:
+        return []
+    line, col = doc.position([*path, name])
+    return [Diagnostic(doc.path, line, col, schema.field_name([*path, name]), problem, "E042")]
 
 
 def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
@@ -140,9 +138,9 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
                     diagnostics.append(Diagnostic(
                         display, line, col, schema.field_name([*path, "key"]),
                         f"unknown citation key {key!r}: not in references.bib{hint}", "E020"))
+            diagnostics += _lab_values(doc, path, obj)
+            diagnostics += _label_version(doc, path, obj, bib.label_versions)
 
-        diagnostics += _lab_values(doc)
-        diagnostics += _label_versions(doc, bib.label_versions)
         if not shape and isinstance(doc.data, dict):
             corpus.pages.append(page_from_data(file.stem, display, doc.data))
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import lxml.html
 import pypandoc
 
-from . import __version__, bibliography
+from . import __version__
 from .card import card_html
 from .corpus import require_corpus
 from .datasets import dataset, schema_text, to_csv, write_json
@@ -81,9 +81,7 @@ def export(root: Path, *, built: str) -> Path:
     version = __version__
     names = file_names(version, built)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "IL2REF_BUILD_DATE": built}
-    corpus, _ = require_corpus(root)
-    bib, _ = bibliography.load(root / "references.bib", "references.bib")
-    assert bib.data is not None
+    corpus, _ = require_corpus(root)  # validated, with references.bib parsed once
 
     work = root / ".build" / "export"
     dist = root / "dist"
@@ -95,7 +93,7 @@ def export(root: Path, *, built: str) -> Path:
     files.mkdir()
 
     # Data edition
-    data = dataset(corpus, bib.data, version=version, built=built)
+    data = dataset(corpus, corpus.bib_data, version=version, built=built)
     write_json(data, files / names["json"])
     (files / names["schema"]).write_text(schema_text(), encoding="utf-8")
     (files / names["excerpts_csv"]).write_text(to_csv(data["excerpts"]), encoding="utf-8")
@@ -103,7 +101,7 @@ def export(root: Path, *, built: str) -> Path:
 
     # Bedside card
     card = work / "card.html"
-    card.write_text(card_html(corpus, bib.data, version=version, built=built), encoding="utf-8")
+    card.write_text(card_html(corpus, version=version, built=built), encoding="utf-8")
     _pdf(card, files / names["card"], paper=None)
 
     # Whole reference: PDF (A4 and Letter) and EPUB from the print-site page
