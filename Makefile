@@ -73,4 +73,4 @@ lint: setup-test ## ruff
 	$(VENV)/bin/ruff check scripts tests
 
 clean: ## Remove build outputs and the virtualenv
-	rm -rf site .build dist $(VENV)
+	rm -rf site .build .cache dist $(VENV)

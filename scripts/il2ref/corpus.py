@@ -18,6 +18,7 @@ from .units import BARE_UNIT, LAB
 
 DATA_DIR = Path("docs/data")
 BIB_FILE = Path("references.bib")
+CACHE_DIR = Path(".cache/il2ref")  # derived from our own code only; safe to delete
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -113,7 +114,7 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
             diagnostics.append(Diagnostic(display, 1, 1, "(file name)",
                                           "file name must be lower-case words joined by hyphens",
                                           "E017"))
-        shape = schema.check(doc)
+        shape = schema.check(doc, root / CACHE_DIR)
         diagnostics += shape
 
         section_ids: dict[str, str] = {}  # anchors: unique within a page only

@@ -8,7 +8,7 @@ import re
 # attribute-list (`{`) or maths (`$`) syntax anywhere in a line. Each becomes a numeric entity,
 # which Python-Markdown passes through and the browser shows as the character itself. Hyphens
 # and other characters are left alone so that glossary abbreviations such as "IL-2" still match.
-_INLINE = set("\\`*_[]<>&@^|{}~$")
+_INLINE = {ord(c): f"&#{ord(c)};" for c in "\\`*_[]<>&@^|{}~$"}
 # Characters that only matter at the start of a block (lists, headings, ordered lists).
 _LEADING = re.compile(r"^([-+#=:>]|\d+[.)])")
 
@@ -23,7 +23,7 @@ def flatten(text: object) -> str:
 
 
 def escape_inline(text: str) -> str:
-    return "".join(f"&#{ord(c)};" if c in _INLINE else c for c in text)
+    return text.translate(_INLINE)
 
 
 def guard_leading(text: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import __version__, render
 from .changelog import changes_since_release
+from .corpus import CACHE_DIR
 from .editions import file_names
 from .model import Corpus
 from .provenance import by_source_markdown, freshness, freshness_markdown
@@ -23,6 +24,7 @@ class Generated:
 
 def generated_pages(corpus: Corpus, root: Path, *, built: str, review_interval_days: int,
                     directory_urls: bool) -> Generated:
+    render.cache_compiled_templates(root / CACHE_DIR / "jinja")
     pages = [(f"{page.slug}.md", render.page_markdown(page, corpus)) for page in corpus.pages]
     today = dt.date.fromisoformat(built)
     rows = freshness(corpus, today=today, interval_days=review_interval_days)
