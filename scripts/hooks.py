@@ -6,6 +6,7 @@ Listed in mkdocs.yml under `hooks:`. Validation runs in `on_config`, before MkDo
 
 from __future__ import annotations
 
+import gc
 import re
 from pathlib import Path
 from typing import Any
@@ -157,3 +158,13 @@ _NOCASE = re.compile(r"\[([^\[\]<>]*)\]\{\.nocase\}")
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     # Abbreviations get a tab stop so keyboard users can reach their expansion (extra.css).
     return _NOCASE.sub(r"\1", html).replace("<abbr title=", '<abbr tabindex="0" title=')
+
+
+# ---------------------------------------------------------------------------------------------
+# The process ends after this (`mkdocs build` done, or `mkdocs serve` stopping)
+# ---------------------------------------------------------------------------------------------
+def on_shutdown() -> None:
+    # CPython's final garbage collection at exit walks every object the build made: measured
+    # at ~55 ms of a 1.5 s build, for memory the OS reclaims anyway. gc.freeze() is CPython's
+    # documented way to leave objects out of all later collections.
+    gc.freeze()

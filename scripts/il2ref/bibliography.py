@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pybtex.database import BibliographyData, parse_string
+from pybtex.database.input.bibtex import Parser as BibtexParser
 from pybtex.scanner import PybtexSyntaxError
 
 from .diagnostics import Diagnostic, Severity
@@ -66,7 +67,9 @@ def load(path: Path, display: str) -> tuple[Bibliography, list[Diagnostic]]:
     if found:
         return bib, found
     try:
-        bib.data = parse_string(text, "bibtex")
+        # The parser class, not its name: a name makes pybtex scan every installed package's
+        # entry points to find it (~5 ms a build).
+        bib.data = parse_string(text, BibtexParser)
     except PybtexSyntaxError as exc:
         line = getattr(exc, "lineno", None) or 1
         found.append(Diagnostic(display, line, 1, "(syntax)", str(exc), "E030"))
