@@ -19,6 +19,7 @@ from mkdocs.structure.pages import Page
 
 from il2ref import citations, render
 from il2ref import corpus as corpus_mod
+from il2ref.cache import CACHE_DIR
 from il2ref.dates import build_date
 from il2ref.diagnostics import Severity, ValidationFailed
 from il2ref.glossary import glossary_markdown, parse
@@ -89,7 +90,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             bibtex.config.csl_file = get_style_filepath("american-medical-association")
         # One pybtex parse (ours), pandoc on the worker thread for references not yet cached.
         _build["citations"] = citations.prepare(worker, bibtex, corpus,
-                                                cache_dir=_root(config) / corpus_mod.CACHE_DIR)
+                                                cache_dir=_root(config) / CACHE_DIR)
     return config
 
 

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from .cache import store
 from .model import Corpus
 
 
@@ -111,13 +111,6 @@ class _Stored:
         inline, reference = self._caches()
         if self.path is None or (len(inline), len(reference)) == self.loaded:
             return
-        try:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            for old in self.cache_dir.glob("references-*.json"):
-                old.unlink()  # an older references.bib or style: never read again
-            temp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            temp.write_text(json.dumps({"inline": inline, "reference": reference},
-                                       ensure_ascii=False, sort_keys=True), encoding="utf-8")
-            temp.replace(self.path)
-        except OSError:
-            pass  # a read-only checkout builds, only slower
+        data = json.dumps({"inline": inline, "reference": reference}, ensure_ascii=False,
+                          sort_keys=True)
+        store(self.path, data.encode(), replaces="references-*.json")

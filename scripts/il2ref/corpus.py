@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from . import bibliography, schema, yaml_source
+from .cache import CACHE_DIR
 from .diagnostics import Diagnostic, Severity, ValidationFailed, errors
 from .model import Corpus, page_from_data
 from .units import BARE_UNIT, LAB
 
 DATA_DIR = Path("docs/data")
 BIB_FILE = Path("references.bib")
-CACHE_DIR = Path(".cache/il2ref")  # derived from our own code only; safe to delete
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 

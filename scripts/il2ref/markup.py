@@ -8,7 +8,8 @@ import re
 # attribute-list (`{`) or maths (`$`) syntax anywhere in a line. Each becomes a numeric entity,
 # which Python-Markdown passes through and the browser shows as the character itself. Hyphens
 # and other characters are left alone so that glossary abbreviations such as "IL-2" still match.
-_INLINE = {ord(c): f"&#{ord(c)};" for c in "\\`*_[]<>&@^|{}~$"}
+_INLINE = "\\`*_[]<>&@^|{}~$"
+_INLINE_CHAR = re.compile(f"[{re.escape(_INLINE)}]")
 # Characters that only matter at the start of a block (lists, headings, ordered lists).
 _LEADING = re.compile(r"^([-+#=:>]|\d+[.)])")
 
@@ -23,7 +24,8 @@ def flatten(text: object) -> str:
 
 
 def escape_inline(text: str) -> str:
-    return text.translate(_INLINE)
+    # A regex finds the few such characters quicker than str.translate scans every one.
+    return _INLINE_CHAR.sub(lambda m: f"&#{ord(m.group())};", text)
 
 
 def guard_leading(text: str) -> str:

@@ -7,10 +7,10 @@ import hashlib
 import importlib.util
 import json
 import marshal
-import os
 from collections.abc import Callable
 from functools import lru_cache, partial
 from pathlib import Path
+from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
@@ -19,6 +19,7 @@ from fastjsonschema.ref_resolver import RefResolver
 if TYPE_CHECKING:  # imported when a file is invalid: a valid build never pays for jsonschema
     from jsonschema import Draft202012Validator, ValidationError
 
+from .cache import store
 from .diagnostics import Diagnostic
 from .yaml_source import YamlDocument
 
@@ -78,40 +79,30 @@ def _fast(cache_dir: Path | None) -> Callable[[Any], Any]:
 
     Generating and compiling that code takes ~30 ms, a fifth of the hook's work on the real
     site, so the compiled code is kept in `cache_dir` the way Python keeps .pyc files: keyed by
-    the schema, the library version and the bytecode format, rebuilt whenever one changes.
+    the schema, the custom formats, the library version and the bytecode format, and rebuilt
+    whenever one changes.
     fastjsonschema has no cache of its own (it offers `compile_to_code` for this)."""
     definition = {**schema(), "$schema": "http://json-schema.org/draft-07/schema#"}
     formats = {"date": _is_date}
     code = None
     if cache_dir is not None:
         key = hashlib.sha256(SCHEMA_PATH.read_bytes() + fastjsonschema.VERSION.encode()
+                             + ",".join(sorted(formats)).encode()
                              + importlib.util.MAGIC_NUMBER).hexdigest()[:20]
         cached = cache_dir / f"page-schema-{key}.marshal"
         try:
             code = marshal.loads(cached.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
             code = None
-    if code is None:
+    if not isinstance(code, CodeType):
         source = fastjsonschema.compile_to_code(definition, formats=formats)
         code = compile(source, f"<fastjsonschema: {SCHEMA_PATH.name}>", "exec")
         if cache_dir is not None:
-            _write_atomically(cached, marshal.dumps(code))
+            store(cached, marshal.dumps(code), replaces="page-schema-*.marshal")
     namespace: dict[str, Any] = {}
     exec(code, namespace)  # our own schema's code, never editor input
     entry = RefResolver.from_schema(definition, store={}).get_scope_name()  # from the $id
     return partial(namespace[entry], custom_formats=formats)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write via a temporary file, so a parallel build never reads half a file. A cache
-    that cannot be written (read-only checkout) only costs time."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temp.write_bytes(data)
-        temp.replace(path)
-    except OSError:
-        pass
 
 
 def field_name(path: list[str | int]) -> str:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__, render
+from .cache import CACHE_DIR
 from .changelog import changes_since_release
-from .corpus import CACHE_DIR
 from .editions import file_names
 from .model import Corpus
 from .provenance import by_source_markdown, freshness, freshness_markdown
