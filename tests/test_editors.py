@@ -185,6 +185,46 @@ def test_changelog_lists_added_removed_and_changed() -> None:
     assert [c[0] for c in changes.changed] == ["a", "r"]
 
 
+def test_changes_since_the_last_release_tag_read_from_git_in_a_fixed_number_of_calls(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The release's files come from one `git cat-file --batch`, not one `git show` per file
+    (seconds at 1,000 pages), and are kept in .cache/ after the first build."""
+    from il2ref import changelog
+
+    root = tmp_path / "repo"
+    data = root / "docs" / "data"
+    data.mkdir(parents=True)
+    for n in range(12):
+        (data / f"page-{n:02d}.yaml").write_text(
+            f"sections: [{{excerpts: [{{id: e{n}, claim: claim {n}}}]}}]\n", encoding="utf-8")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run([*git, "add", "."], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-qm", "release"], cwd=root, check=True)
+    subprocess.run([*git, "tag", "-a", "v1.0.0", "-m", "v1.0.0"], cwd=root, check=True)
+    (data / "page-03.yaml").write_text(
+        "sections: [{excerpts: [{id: e3, claim: claim three revised}]}]\n", encoding="utf-8")
+    (data / "page-11.yaml").unlink()
+
+    calls: list[list[str]] = []
+    real_run = subprocess.run
+
+    def counting_run(args: list[str], **kwargs: object) -> object:
+        calls.append(args)
+        return real_run(args, **kwargs)
+
+    monkeypatch.setattr(changelog.subprocess, "run", counting_run)
+    cache = root / ".cache" / "il2ref"
+    for build in ("first", "second"):
+        calls.clear()
+        changes = changelog.changes_since_release(root, cache_dir=cache)
+        assert changes.since == "v1.0.0"
+        assert changes.changed == [("e3", "claim 3", "claim three revised")]
+        assert changes.removed == [("e11", "claim 11")]
+        assert changes.added == []
+        assert len(calls) == (3 if build == "first" else 2), (build, calls)
+
+
 def test_editor_tooling_points_at_the_one_schema() -> None:
     settings = (ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8")
     assert "./scripts/il2ref/page.schema.json" in settings

@@ -34,7 +34,8 @@ def generated_pages(corpus: Corpus, root: Path, *, built: str, review_interval_d
         ("by-source.md", by_source_markdown(corpus)),
         ("freshness.md", freshness_markdown(rows, today=today,
                                             interval_days=review_interval_days)),
-        ("changes.md", render.changes_markdown(changes_since_release(root, corpus.documents))),
+        ("changes.md", render.changes_markdown(
+            changes_since_release(root, corpus.documents, cache_dir=root / CACHE_DIR))),
         ("downloads.md", render.downloads_markdown(
             file_names(__version__, built), version=__version__, built=built,
             directory_urls=directory_urls)),
