@@ -172,20 +172,40 @@ def test_validate_command_exit_codes(tmp_path: Path) -> None:
     assert "validate: 2 error(s)" in bad.stderr
 
 
-def test_compiled_schema_cache_gives_the_same_verdicts_and_survives_damage(
-        tmp_path: Path) -> None:
-    """The fastjsonschema code kept in .cache/ is only a speed-up: a project validated with a
-    cold, a warm and a damaged cache reports exactly the same problems."""
+def test_validation_caches_give_the_same_verdicts_and_survive_damage(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """.cache/ keeps the compiled schema and the files already parsed and found valid. It is
+    only a speed-up: a project with every kind of mistake, validated with a cold, a warm and a
+    damaged cache, reports exactly the same problems at the same lines (positions in files
+    taken from the cache are found by parsing them on demand)."""
     from il2ref import schema
 
+    checked: list[str] = []
+    real_check = schema.check
+
+    def counting_check(doc, cache_dir=None):  # type: ignore[no-untyped-def]
+        checked.append(doc.path)
+        return real_check(doc, cache_dir)
+
+    monkeypatch.setattr(schema, "check", counting_check)
     project = mini_project(tmp_path, *INVALID.iterdir())
     want = sorted(m for ms in EXPECTED.values() for m in ms)
     cache = project / ".cache" / "il2ref"
+    parsed_each_time = {"docs/data/missing-field.yaml", "docs/data/claim-list.yaml",
+                        "docs/data/empty-claim.yaml", "docs/data/unknown-enums.yaml",
+                        "docs/data/wrong-types.yaml", "docs/data/duplicate-key.yaml"}
     for state in ("cold", "warm", "damaged"):
         schema._fast.cache_clear()  # as a new build process would start
+        checked.clear()
         if state == "damaged":
             for stored in cache.glob("page-schema-*.marshal"):
                 stored.write_bytes(b"\x00not marshal")
+            for stored in cache.glob("pages-*.json"):
+                stored.write_text('{"good.yaml": {"sha": "x"', encoding="utf-8")
         assert sorted(messages(project)) == want, state
         [stored] = cache.glob("page-schema-*.marshal")
         assert stored.stat().st_size > 10_000, state  # rewritten after damage
+        if state == "warm":  # only files with YAML or schema mistakes are parsed again
+            assert parsed_each_time <= set(checked) and "docs/data/good.yaml" not in checked
+        else:
+            assert "docs/data/good.yaml" in checked, state

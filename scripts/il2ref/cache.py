@@ -6,8 +6,11 @@ inputs), so deleting `.cache/` only costs time. Never committed.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 CACHE_DIR = Path(".cache/il2ref")  # under the project root, like Material's own plugin caches
 
@@ -26,3 +29,45 @@ def store(path: Path, data: bytes, *, replaces: str) -> None:
         temp.replace(path)
     except OSError:
         pass
+
+
+class KnownFiles:
+    """Page files already parsed and found valid, by the SHA-256 of their bytes, in one JSON
+    file: a rebuild parses only the files whose bytes changed (YAML parsing is most of
+    validation: ~20 ms on the real site, ~1 s at 1,000 pages). `salt` names the code the
+    results depend on; other code means another file. JSON data only: nothing executes."""
+
+    def __init__(self, cache_dir: Path | None, salt: bytes) -> None:
+        self.path = None if cache_dir is None else (
+            cache_dir / f"pages-{hashlib.sha256(salt).hexdigest()[:20]}.json")
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.changed = False
+        if self.path is not None:
+            try:
+                stored = json.loads(self.path.read_text(encoding="utf-8"))
+                if isinstance(stored, dict):
+                    self.entries = {k: v for k, v in stored.items()
+                                    if isinstance(v, dict) and isinstance(v.get("sha"), str)}
+            except (OSError, ValueError):
+                pass
+
+    def get(self, name: str, digest: str) -> Any | None:
+        entry = self.entries.get(name)
+        return entry["data"] if entry is not None and entry["sha"] == digest else None
+
+    def put(self, name: str, digest: str, data: Any) -> None:
+        if self.get(name, digest) is not None:
+            return
+        # Only data that survives JSON unchanged (YAML allows e.g. number keys; JSON not).
+        if json.loads(json.dumps(data)) == data:
+            self.entries[name] = {"sha": digest, "data": data}
+            self.changed = True
+
+    def save(self, present: set[str]) -> None:
+        """Write if anything changed; files no longer present are forgotten."""
+        gone = self.entries.keys() - present
+        for name in gone:
+            del self.entries[name]
+        if self.path is not None and (self.changed or gone):
+            text = json.dumps(self.entries, ensure_ascii=False, separators=(",", ":"))
+            store(self.path, text.encode(), replaces="pages-*.json")

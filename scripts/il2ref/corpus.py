@@ -11,8 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
+import yaml
+
 from . import bibliography, schema, yaml_source
-from .cache import CACHE_DIR
+from .cache import CACHE_DIR, KnownFiles
 from .diagnostics import Diagnostic, Severity, ValidationFailed, errors
 from .model import Corpus, page_from_data
 from .units import BARE_UNIT, LAB
@@ -88,6 +91,18 @@ def _label_version(doc: yaml_source.YamlDocument, path: list[str | int], obj: di
     return [Diagnostic(doc.path, line, col, schema.field_name([*path, name]), problem, "E042")]
 
 
+# Where an id was first seen: its document and field path (a line is found only if needed).
+_Place = tuple[yaml_source.YamlDocument, list[str | int]]
+
+
+def _known_salt() -> bytes:
+    """What decides whether a file parses and fits the schema: that code, and its libraries."""
+    here = Path(__file__).parent
+    code = b"".join((here / name).read_bytes()
+                    for name in ("page.schema.json", "yaml_source.py", "schema.py"))
+    return code + yaml.__version__.encode() + fastjsonschema.VERSION.encode()
+
+
 def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
     """Read and check everything under `root`. Never raises for editor mistakes."""
     diagnostics: list[Diagnostic] = []
@@ -96,16 +111,17 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
 
     corpus = Corpus(bib_keys=dict(bib.keys), bib_years=bib.years, bib_labels=bib.labels,
                     bib_data=bib.data, bib_text=bib.text)
-    ids: dict[str, str] = {}
+    ids: dict[str, _Place] = {}
     cited: set[str] = set()
     files = data_files(root)
     if not files:
         diagnostics.append(Diagnostic(str(DATA_DIR), 1, 1, "(folder)",
                                       "no page files (*.yaml) found", "E005"))
 
+    known = KnownFiles(root / CACHE_DIR, _known_salt())
     for file in files:
         display = file.relative_to(root).as_posix()
-        doc, problems = yaml_source.load(file, display)
+        doc, problems = yaml_source.load(file, display, known)
         diagnostics += problems
         if doc is None:
             continue
@@ -114,21 +130,25 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
             diagnostics.append(Diagnostic(display, 1, 1, "(file name)",
                                           "file name must be lower-case words joined by hyphens",
                                           "E017"))
-        shape = schema.check(doc, root / CACHE_DIR)
+        shape = [] if doc.known else schema.check(doc, root / CACHE_DIR)
         diagnostics += shape
+        if not problems and not shape:
+            known.put(file.name, doc.digest, doc.data)
 
-        section_ids: dict[str, str] = {}  # anchors: unique within a page only
+        section_ids: dict[str, _Place] = {}  # anchors: unique within a page only
         for path, obj in _walk(doc.data, []):
             ident = obj.get("id")
             if isinstance(ident, str) and path:
-                line, col = doc.position([*path, "id"])
                 seen = section_ids if path[0] == "sections" and len(path) == 2 else ids
                 if ident in seen:
+                    line, col = doc.position([*path, "id"])
+                    first, first_path = seen[ident]
                     diagnostics.append(Diagnostic(
                         display, line, col, schema.field_name([*path, "id"]),
-                        f"id {ident!r} is already used at {seen[ident]}", "E021"))
+                        f"id {ident!r} is already used at "
+                        f"{first.path}:{first.position(first_path)[0]}", "E021"))
                 else:
-                    seen[ident] = f"{display}:{line}"
+                    seen[ident] = (doc, [*path, "id"])  # its line is looked up if needed
             if path and path[-2:-1] == ["sources"] and isinstance(obj.get("key"), str):
                 key = obj["key"]
                 cited.add(key)
@@ -145,6 +165,7 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
         if not shape and isinstance(doc.data, dict):
             corpus.pages.append(page_from_data(file.stem, display, doc.data))
 
+    known.save({f.name for f in files})
     if not errors(diagnostics):
         for key, line in bib.keys.items():
             if key not in cited:

@@ -6,6 +6,7 @@ the data for validation and the nodes to map a field path back to `line:col`.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .cache import KnownFiles
 from .diagnostics import Diagnostic
 
 # The C loader is several times faster; both are safe (no object construction).
@@ -36,10 +38,23 @@ class YamlDocument:
     path: str
     data: Any
     root: yaml.Node | None
+    text: str = ""  # kept when `root` is not: positions are then found on demand
+    digest: str = ""  # SHA-256 of the file's bytes
+    known: bool = False  # data from the cache of files already parsed and found valid
+
+    def _root(self) -> yaml.Node | None:
+        """The node tree, composed now if the data came from the cache (only errors need it)."""
+        if self.root is None and self.text:
+            loader = _Loader(self.text)
+            try:
+                self.root = loader.get_single_node()
+            finally:
+                loader.dispose()
+        return self.root
 
     def position(self, path: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
         """1-based line and column of the node at `path` (or its key), else its nearest parent."""
-        node = self.root
+        node = self._root()
         line, col = (1, 1)
         if node is not None:
             line, col = node.start_mark.line + 1, node.start_mark.column + 1
@@ -70,8 +85,10 @@ def _friendly(problem: str, line_text: str = "") -> str:
     return problem
 
 
-def load(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
-    """Read one YAML file safely. Returns the document, or None with diagnostics."""
+def load(path: Path, display: str,
+         known: KnownFiles | None = None) -> tuple[YamlDocument | None, list[Diagnostic]]:
+    """Read one YAML file safely. Returns the document, or None with diagnostics. With
+    `known`, a file whose bytes were already parsed and found valid is not parsed again."""
     size = path.stat().st_size
     if size > MAX_BYTES:
         return None, [
@@ -80,6 +97,9 @@ def load(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagnostic
                        "split it or remove pasted material", "E004")
         ]
     raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    if known is not None and (data := known.get(path.name, digest)) is not None:
+        return YamlDocument(display, data, None, raw.decode("utf-8"), digest, known=True), []
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -114,7 +134,7 @@ def load(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagnostic
         loader.dispose()
     if data is None:
         return None, [Diagnostic(display, 1, 1, "(file)", "file is empty", "E003")]
-    return YamlDocument(display, data, root), dupes
+    return YamlDocument(display, data, root, digest=digest), dupes
 
 
 def _duplicate_keys(node: yaml.Node | None, display: str) -> list[Diagnostic]:
