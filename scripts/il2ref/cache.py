@@ -56,10 +56,9 @@ class KnownFiles:
         return entry["data"] if entry is not None and entry["sha"] == digest else None
 
     def put(self, name: str, digest: str, data: Any) -> None:
-        if self.get(name, digest) is not None:
-            return
-        # Only data that survives JSON unchanged (YAML allows e.g. number keys; JSON not).
-        if json.loads(json.dumps(data)) == data:
+        """`data` must be schema-valid: text keys and JSON values only, so JSON keeps it as is
+        (the schema allows no number keys, and dates stay text)."""
+        if self.get(name, digest) is None:
             self.entries[name] = {"sha": digest, "data": data}
             self.changed = True
 
@@ -69,5 +68,9 @@ class KnownFiles:
         for name in gone:
             del self.entries[name]
         if self.path is not None and (self.changed or gone):
-            text = json.dumps(self.entries, ensure_ascii=False, separators=(",", ":"))
+            try:
+                text = json.dumps(self.entries, ensure_ascii=False, separators=(",", ":"),
+                                  allow_nan=False)
+            except (TypeError, ValueError):
+                return  # not plain JSON data after all: parse every time, as without a cache
             store(self.path, text.encode(), replaces="pages-*.json")

@@ -164,6 +164,7 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
 
         if not shape and isinstance(doc.data, dict):
             corpus.pages.append(page_from_data(file.stem, display, doc.data))
+        doc.forget_nodes()  # `ids` keeps the document: keep only its text
 
     known.save({f.name for f in files})
     if not errors(diagnostics):

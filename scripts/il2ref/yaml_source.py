@@ -38,7 +38,7 @@ class YamlDocument:
     path: str
     data: Any
     root: yaml.Node | None
-    text: str = ""  # kept when `root` is not: positions are then found on demand
+    text: str = ""  # the file's text: without `root`, positions are found from it on demand
     digest: str = ""  # SHA-256 of the file's bytes
     known: bool = False  # data from the cache of files already parsed and found valid
 
@@ -51,6 +51,12 @@ class YamlDocument:
             finally:
                 loader.dispose()
         return self.root
+
+    def forget_nodes(self) -> None:
+        """Drop the node tree (thousands of objects per file): a corpus keeps its documents,
+        and holding every tree made the garbage collector double validation time at 1,000
+        pages. A later `position` parses the text again."""
+        self.root = None
 
     def position(self, path: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
         """1-based line and column of the node at `path` (or its key), else its nearest parent."""
@@ -134,7 +140,7 @@ def load(path: Path, display: str,
         loader.dispose()
     if data is None:
         return None, [Diagnostic(display, 1, 1, "(file)", "file is empty", "E003")]
-    return YamlDocument(display, data, root, digest=digest), dupes
+    return YamlDocument(display, data, root, text, digest), dupes
 
 
 def _duplicate_keys(node: yaml.Node | None, display: str) -> list[Diagnostic]:
