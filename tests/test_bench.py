@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from conftest import ROOT, mkdocs_build
+from il2ref import render
 from il2ref.bench import make_corpus, make_floor, table
 from il2ref.corpus import load_corpus
 from il2ref.diagnostics import errors
@@ -19,8 +22,11 @@ def test_synthetic_corpus_is_valid_and_sized(tmp_path: Path) -> None:
 
 def test_floor_builds_every_page_the_site_has(tmp_path: Path, built_site: Path) -> None:
     # A floor with fewer or smaller pages than the site would flatter nothing but the ratio.
-    floor = make_floor(make_corpus(ROOT, tmp_path / "real", None), tmp_path / "floor")
-    assert "hooks" not in (floor / "mkdocs.yml").read_text()
+    project = make_corpus(ROOT, tmp_path / "real", None)
+    floor = make_floor(project, tmp_path / "floor")
+    config = yaml.safe_load((floor / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert "hooks" not in config
+    assert config["nav"] == render.nav(load_corpus(project)[0])  # the site's own navigation
     assert mkdocs_build(floor, tmp_path / "floor-site").returncode == 0
 
     def pages(site: Path) -> set[str]:
@@ -37,3 +43,24 @@ def test_results_table() -> None:
            "floor_s": 40.0, "ratio_to_floor": 1.25, "peak_rss_mb": 800.0}
     assert table([row]).splitlines()[2] == (
         "| synthetic | 10,000 | 1,000 | 1.5 | 0.4 | 50.0 | 52.0 | 1.9 | 40.0 | 1.25 | 800.0 |")
+
+
+def test_large_groups_are_split_so_each_page_carries_a_short_navigation(tmp_path: Path) -> None:
+    """At 1,000 pages a single group made every page 1,000 links long and the build quadratic:
+    groups over NAV_PART pages are split into parts, which navigation.prune leaves closed."""
+    project = make_corpus(ROOT, tmp_path / "corpus", 600)  # 26 synthetic pages + real ones
+    corpus, _ = load_corpus(project)
+    nav = render.nav(corpus)
+    organ = next(item["Organ systems"] for item in nav if "Organ systems" in item)
+    assert all(len(next(iter(part.values()))) <= render.NAV_PART for part in organ)
+    flat = [page for part in organ for page in next(iter(part.values()))]
+    assert len(flat) == sum(1 for p in corpus.pages if p.group == "Organ systems") > 30
+    first_part = organ[0]
+    title = next(iter(first_part))
+    pages = first_part[title]
+    assert title == f"{next(iter(pages[0]))} – {next(iter(pages[-1]))}"
+    # The real site's groups are small: its navigation is unchanged, one level under a group.
+    real = render.nav(load_corpus(ROOT)[0])
+    assert all(isinstance(v, str) for item in real for group in item.values()
+               if isinstance(group, list) for page in group for v in page.values())
+    assert "navigation.prune" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")

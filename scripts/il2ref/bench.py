@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from . import render
 from .corpus import load_corpus
 from .dates import build_date
 from .site_pages import generated_pages
@@ -108,6 +109,7 @@ def make_floor(project: Path, dest: Path) -> Path:
         (dest / "docs" / path).write_text(markdown, encoding="utf-8")
     for key in ("hooks", "watch", "validation"):
         config.pop(key, None)
+    config["nav"] = render.nav(corpus)  # the site's navigation (the hook sets it there)
     config["strict"] = False  # [@key] stays literal text without the bibtex plugin
     config["plugins"] = ["search"]
     (dest / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")

@@ -228,6 +228,24 @@ def references_markdown(corpus: Corpus) -> str:
     return template("references.md.j2").render(usage=rows)
 
 
+# A group with more pages than this is split into parts of at most this many. Material writes
+# the whole navigation into every page; with `navigation.prune` it leaves out the parts that
+# are not open, so a reference of 1,000 pages does not make each page 1,000 links long (and
+# its build quadratic: measured 32 s -> 18 s for the 10,000-excerpt floor).
+NAV_PART = 30
+
+
+def _parts(pages: list[dict[str, str]]) -> list[dict[str, object]]:
+    if len(pages) <= NAV_PART:
+        return list(pages)
+    out: list[dict[str, object]] = []
+    for start in range(0, len(pages), NAV_PART):
+        part = pages[start:start + NAV_PART]
+        first, last = next(iter(part[0])), next(iter(part[-1]))
+        out.append({f"{first} – {last}": part})
+    return out
+
+
 def nav(corpus: Corpus) -> list[dict[str, object]]:
     """Navigation from the data: add a YAML file and its page appears in its group."""
     out: list[dict[str, object]] = [{"Home": "index.md"},
@@ -235,7 +253,7 @@ def nav(corpus: Corpus) -> list[dict[str, object]]:
     for group in GROUPS:
         pages = [{p.title: f"{p.slug}.md"} for p in corpus.pages if p.group == group]
         if pages:
-            out.append({group: pages})
+            out.append({group: _parts(pages)})
     out.append({"Test yourself": "self-test.md"})
     out.append({"Downloads": "downloads.md"})
     out.append({"About": [
