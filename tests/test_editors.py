@@ -217,7 +217,9 @@ def test_changes_since_the_last_release_tag_read_from_git_in_a_fixed_number_of_c
     cache = root / ".cache" / "il2ref"
     for build in ("first", "second"):
         calls.clear()
-        changes = changelog.changes_since_release(root, cache_dir=cache)
+        current = {p.name: yaml.safe_load(p.read_text(encoding="utf-8"))
+                   for p in sorted(data.glob("*.yaml"))}
+        changes = changelog.changes_since_release(root, current, cache_dir=cache)
         assert changes.since == "v1.0.0"
         assert changes.changed == [("e3", "claim 3", "claim three revised")]
         assert changes.removed == [("e11", "claim 11")]

@@ -15,6 +15,22 @@ from typing import Any
 CACHE_DIR = Path(".cache/il2ref")  # under the project root, like Material's own plugin caches
 
 
+def digest(*parts: bytes) -> str:
+    """A short name for a set of inputs: any change to any part gives another name."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()[:20]
+
+
+def read_json(path: Path) -> Any:
+    """A cached JSON file, or None if it is missing or damaged (then it is simply rebuilt)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def store(path: Path, data: bytes, *, replaces: str) -> None:
     """Write `path` via a temporary file (a parallel build never reads half a file), removing
     older files matching the glob `replaces`: their inputs are gone. A cache that cannot be
@@ -38,28 +54,23 @@ class KnownFiles:
     results depend on; other code means another file. JSON data only: nothing executes."""
 
     def __init__(self, cache_dir: Path | None, salt: bytes) -> None:
-        self.path = None if cache_dir is None else (
-            cache_dir / f"pages-{hashlib.sha256(salt).hexdigest()[:20]}.json")
+        self.path = None if cache_dir is None else cache_dir / f"pages-{digest(salt)}.json"
         self.entries: dict[str, dict[str, Any]] = {}
         self.changed = False
-        if self.path is not None:
-            try:
-                stored = json.loads(self.path.read_text(encoding="utf-8"))
-                if isinstance(stored, dict):
-                    self.entries = {k: v for k, v in stored.items()
-                                    if isinstance(v, dict) and isinstance(v.get("sha"), str)}
-            except (OSError, ValueError):
-                pass
+        stored = None if self.path is None else read_json(self.path)
+        if isinstance(stored, dict):
+            self.entries = {k: v for k, v in stored.items()
+                            if isinstance(v, dict) and isinstance(v.get("sha"), str)}
 
-    def get(self, name: str, digest: str) -> Any | None:
+    def get(self, name: str, sha: str) -> Any | None:
         entry = self.entries.get(name)
-        return entry["data"] if entry is not None and entry["sha"] == digest else None
+        return entry["data"] if entry is not None and entry["sha"] == sha else None
 
-    def put(self, name: str, digest: str, data: Any) -> None:
+    def put(self, name: str, sha: str, data: Any) -> None:
         """`data` must be schema-valid: text keys and JSON values only, so JSON keeps it as is
         (the schema allows no number keys, and dates stay text)."""
-        if self.get(name, digest) is None:
-            self.entries[name] = {"sha": digest, "data": data}
+        if self.get(name, sha) is None:
+            self.entries[name] = {"sha": sha, "data": data}
             self.changed = True
 
     def save(self, present: set[str]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 from dataclasses import dataclass, field
@@ -11,10 +10,9 @@ from typing import Any
 
 import yaml
 
-from .cache import store
+from .cache import digest, read_json, store
 from .corpus import DATA_DIR
-
-_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from .yaml_source import Loader
 
 
 @dataclass
@@ -82,19 +80,19 @@ def _blobs(root: Path, ref: str) -> list[tuple[str, str]]:
     return found
 
 
-def _contents(root: Path, blob_ids: list[str]) -> list[bytes]:
-    """Every blob in one `git cat-file --batch` (one `git show` per file took ~2.5 ms each:
-    seconds at 1,000 pages)."""
+def _contents(root: Path, blob_ids: list[str]) -> dict[str, bytes]:
+    """Every blob, by id, in one `git cat-file --batch` (one `git show` per file took ~2.5 ms
+    each: seconds at 1,000 pages)."""
     out = _git(root, "cat-file", "--batch", stdin="".join(f"{b}\n" for b in blob_ids).encode())
-    texts, pos = [], 0
+    texts, pos = {}, 0
     while out and pos < len(out):
         end = out.index(b"\n", pos)
-        header = out[pos:end].split()
+        header = out[pos:end].decode().split()
         if len(header) != 3:  # "<id> missing"
             pos = end + 1
             continue
         size = int(header[2])
-        texts.append(out[end + 1:end + 1 + size])
+        texts[header[0]] = out[end + 1:end + 1 + size]
         pos = end + 1 + size + 1
     return texts
 
@@ -103,10 +101,11 @@ def documents_at(root: Path, ref: str,
                  blobs: list[tuple[str, str]] | None = None) -> dict[str, Any]:
     docs = {}
     blobs = _blobs(root, ref) if blobs is None else blobs
-    for (_, name), text in zip(blobs, _contents(root, [b for b, _ in blobs]), strict=False):
+    texts = _contents(root, [blob for blob, _ in blobs])
+    for blob, name in blobs:
         try:
-            docs[name] = yaml.load(text.decode("utf-8"), Loader=_Loader)
-        except (yaml.YAMLError, UnicodeDecodeError):
+            docs[name] = yaml.load(texts[blob].decode("utf-8"), Loader=Loader)
+        except (KeyError, yaml.YAMLError, UnicodeDecodeError):
             continue  # a broken file in an old release changes nothing now
     return docs
 
@@ -117,31 +116,20 @@ def release_statements(root: Path, tag: str, cache_dir: Path | None = None) -> d
     path = None
     blobs = _blobs(root, tag)
     if cache_dir is not None:
-        digest = hashlib.sha256(Path(__file__).read_bytes())
-        for blob, name in blobs:
-            digest.update(f"{blob} {name}\n".encode())
-        path = cache_dir / f"release-{digest.hexdigest()[:20]}.json"
-        try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-            if isinstance(stored, dict) and all(isinstance(v, str) for v in stored.values()):
-                return stored
-        except (OSError, ValueError):
-            pass
+        listing = "".join(f"{blob} {name}\n" for blob, name in blobs).encode()
+        path = cache_dir / f"release-{digest(Path(__file__).read_bytes(), listing)}.json"
+        stored = read_json(path)
+        if isinstance(stored, dict) and all(isinstance(v, str) for v in stored.values()):
+            return stored
     found = statements(documents_at(root, tag, blobs))
     if path is not None:
         store(path, json.dumps(found, ensure_ascii=False).encode(), replaces="release-*.json")
     return found
 
 
-def working_documents(root: Path) -> dict[str, Any]:
-    folder = root / DATA_DIR
-    return {p.name: yaml.load(p.read_text(encoding="utf-8"), Loader=_Loader)
-            for p in sorted(folder.glob("*.y*ml"))}
-
-
-def changes_since_release(root: Path, current: dict[str, Any] | None = None,
+def changes_since_release(root: Path, current: dict[str, Any],
                           cache_dir: Path | None = None) -> Changes:
-    """`current`: the page files as already parsed by the validator, if at hand."""
+    """`current`: the page files as parsed by the validator (`Corpus.documents`)."""
     tag = latest_tag(root)
     old = release_statements(root, tag, cache_dir) if tag else {}
-    return diff(old, statements(working_documents(root) if current is None else current), tag)
+    return diff(old, statements(current), tag)

@@ -15,7 +15,6 @@ into footnotes with the same text.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import time
@@ -24,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from .cache import store
+from .cache import digest, read_json, store
 from .model import Corpus
 
 
@@ -109,19 +108,16 @@ class _Stored:
         import mkdocs_bibtex
         import pypandoc
 
-        digest = hashlib.sha256()
-        for part in (self.bib_text.encode(), Path(self.registry.csl_file).read_bytes(),
-                     pypandoc.get_pandoc_version().encode(), mkdocs_bibtex.__version__.encode()):
-            digest.update(hashlib.sha256(part).digest())
-        self.path = self.cache_dir / f"references-{digest.hexdigest()[:20]}.json"
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            inline, reference = data["inline"], data["reference"]
-        except (OSError, ValueError, KeyError, TypeError):
-            inline, reference = {}, {}
-        for cache, saved in zip(self._caches(), (inline, reference), strict=True):
-            cache.update({k: v for k, v in saved.items() if isinstance(v, str)})
-        self.loaded = (len(inline), len(reference))
+        key = digest(self.bib_text.encode(), Path(self.registry.csl_file).read_bytes(),
+                     pypandoc.get_pandoc_version().encode(), mkdocs_bibtex.__version__.encode())
+        self.path = self.cache_dir / f"references-{key}.json"
+        data = read_json(self.path)
+        for cache, name in zip(self._caches(), ("inline", "reference"), strict=True):
+            saved = data.get(name) if isinstance(data, dict) else None
+            if isinstance(saved, dict):
+                cache.update({k: v for k, v in saved.items() if isinstance(v, str)})
+        inline, reference = self._caches()
+        self.loaded = (len(inline), len(reference))  # what was usable: save if pandoc adds
 
     def save(self) -> None:
         inline, reference = self._caches()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import importlib.util
 import json
 import marshal
@@ -19,7 +18,7 @@ from fastjsonschema.ref_resolver import RefResolver
 if TYPE_CHECKING:  # imported when a file is invalid: a valid build never pays for jsonschema
     from jsonschema import Draft202012Validator, ValidationError
 
-from .cache import store
+from .cache import digest, store
 from .diagnostics import Diagnostic
 from .yaml_source import YamlDocument
 
@@ -86,9 +85,8 @@ def _fast(cache_dir: Path | None) -> Callable[[Any], Any]:
     formats = {"date": _is_date}
     code = None
     if cache_dir is not None:
-        key = hashlib.sha256(SCHEMA_PATH.read_bytes() + fastjsonschema.VERSION.encode()
-                             + ",".join(sorted(formats)).encode()
-                             + importlib.util.MAGIC_NUMBER).hexdigest()[:20]
+        key = digest(SCHEMA_PATH.read_bytes(), fastjsonschema.VERSION.encode(),
+                     ",".join(sorted(formats)).encode(), importlib.util.MAGIC_NUMBER)
         cached = cache_dir / f"page-schema-{key}.marshal"
         try:
             code = marshal.loads(cached.read_bytes())

@@ -23,11 +23,11 @@ _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 1_000_000  # a page file is a few kB; anything this big is a mistake
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """SafeLoader that keeps dates as text, so the schema sees exactly what the editor typed."""
 
 
-_Loader.yaml_implicit_resolvers = {
+Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
@@ -45,7 +45,7 @@ class YamlDocument:
     def _root(self) -> yaml.Node | None:
         """The node tree, composed now if the data came from the cache (only errors need it)."""
         if self.root is None and self.text:
-            loader = _Loader(self.text)
+            loader = Loader(self.text)
             try:
                 self.root = loader.get_single_node()
             finally:
@@ -120,7 +120,7 @@ def load(path: Path, display: str,
     ):
         return None, [Diagnostic(display, 1, 1, "(file)", "file is empty", "E003")]
 
-    loader = _Loader(text)
+    loader = Loader(text)
     try:
         root = loader.get_single_node()
         dupes = _duplicate_keys(root, display)
