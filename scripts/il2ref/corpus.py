@@ -95,6 +95,22 @@ def _label_version(doc: yaml_source.YamlDocument, path: list[str | int], obj: di
 _Place = tuple[yaml_source.YamlDocument, list[str | int]]
 
 
+def _finding_place(doc: yaml_source.YamlDocument, path: list[str | int], finding: str,
+                   seen: dict[str, _Place]) -> list[Diagnostic]:
+    """The rules of one finding are shown side by side in one page's table: one page each."""
+    if finding not in seen:
+        seen[finding] = (doc, [*path, "finding"])
+        return []
+    first, first_path = seen[finding]
+    if first.path == doc.path:
+        return []
+    line, col = doc.position([*path, "finding"])
+    return [Diagnostic(doc.path, line, col, schema.field_name([*path, "finding"]),
+                       f"finding {finding!r} is also used at {first.path}:"
+                       f"{first.position(first_path)[0]}; rules that share a finding must sit on "
+                       "the same page, so that every side shows together", "E044")]
+
+
 def _known_salt() -> bytes:
     """What decides whether a file parses and fits the schema: that code, and its libraries."""
     here = Path(__file__).parent
@@ -112,6 +128,7 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
     corpus = Corpus(bib_keys=dict(bib.keys), bib_years=bib.years, bib_labels=bib.labels,
                     bib_data=bib.data, bib_text=bib.text)
     ids: dict[str, _Place] = {}
+    findings: dict[str, _Place] = {}  # a shared finding -> where its first rule is
     cited: set[str] = set()
     files = data_files(root)
     if not files:
@@ -159,6 +176,9 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
                     diagnostics.append(Diagnostic(
                         display, line, col, schema.field_name([*path, "key"]),
                         f"unknown citation key {key!r}: not in references.bib{hint}", "E020"))
+            finding = obj.get("finding")
+            if len(path) == 2 and path[0] == "rules" and isinstance(finding, str):
+                diagnostics += _finding_place(doc, path, finding, findings)
             diagnostics += _lab_values(doc, path, obj)
             diagnostics += _label_version(doc, path, obj, bib.label_versions)
 

@@ -12,6 +12,7 @@ from pybtex.database import BibliographyData
 from pybtex.plugin import find_plugin
 
 from .model import Corpus, Excerpt, Rule, Source
+from .rules import ACTIONS, FRAMEWORKS, TIERS, differing, others
 from .units import LAB, format_lab, format_threshold
 
 SCHEMA_PATH = Path(__file__).with_name("export.schema.json")
@@ -57,12 +58,17 @@ def _excerpt(e: Excerpt, page: Any, section: str, refs: dict, conflict: str | No
     return rec
 
 
-def _rule(r: Rule, refs: dict) -> dict:
+def _rule(r: Rule, refs: dict, differ: dict[str, list[Rule]]) -> dict:
     rec: dict[str, Any] = {
         "id": r.id, "page": r.page, "system": r.system, "framework": r.framework,
-        "action": r.action, "criterion": _plain(r.criterion), "status": r.status,
-        "citations": _citations(r.sources, refs),
+        "action": r.action, "action_title": ACTIONS[r.action], "criterion": _plain(r.criterion),
+        "status": r.status, "citations": _citations(r.sources, refs),
     }
+    rec.update({k: v for k, v in (("tier", r.tier), ("finding", r.finding)) if v})
+    if r.cumulative:
+        rec.update(counts=r.cumulative.counts, at_least=r.cumulative.at_least)
+    if rivals := others(r, differ):
+        rec["sources_differ"] = [o.id for o in rivals]
     if r.threshold:
         t = r.threshold
         rec.update(threshold=format_threshold(t), measure=t.measure, comparator=t.comparator,
@@ -76,6 +82,7 @@ def _rule(r: Rule, refs: dict) -> dict:
 
 def dataset(corpus: Corpus, bib: BibliographyData, *, version: str, built: str) -> dict:
     refs = reference_texts(bib, corpus.cited_keys())
+    differ = differing(corpus.rules())
     excerpts = []
     for page in corpus.pages:
         for section in page.sections:
@@ -83,7 +90,7 @@ def dataset(corpus: Corpus, bib: BibliographyData, *, version: str, built: str) 
             for c in section.conflicts:
                 excerpts += [_excerpt(e, page, section.title, refs, c.title) for e in c.sides]
     return {"version": version, "built": built, "excerpts": excerpts,
-            "rules": [_rule(r, refs) for r in corpus.rules()], "references": refs}
+            "rules": [_rule(r, refs, differ) for r in corpus.rules()], "references": refs}
 
 
 def to_csv(records: list[dict]) -> str:
@@ -102,8 +109,17 @@ def to_csv(records: list[dict]) -> str:
     return buf.getvalue()
 
 
+def export_schema() -> dict[str, Any]:
+    """The data edition's schema, its lists filled from the page schema's (one registry)."""
+    definition = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    rule = definition["$defs"]["rule"]["properties"]
+    for name, values in (("framework", FRAMEWORKS), ("action", ACTIONS), ("tier", TIERS)):
+        rule[name]["enum"] = list(values)
+    return definition
+
+
 def schema_text() -> str:
-    return SCHEMA_PATH.read_text(encoding="utf-8")
+    return json.dumps(export_schema(), ensure_ascii=False, indent=2) + "\n"
 
 
 def write_json(data: dict, path: Path) -> None:

@@ -22,6 +22,7 @@ class Excerpt:
     label_version: str | None = None
     status: str = "verified"
     key_fact: bool = False
+    explains: str | None = None  # an action this statement explains (shown with it on the card)
     page: str = ""
 
 
@@ -44,6 +45,12 @@ class Threshold:
 
 
 @dataclass(frozen=True)
+class Cumulative:
+    counts: str
+    at_least: int
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     system: str
@@ -54,6 +61,9 @@ class Rule:
     threshold: Threshold | None = None
     resume: str | None = None
     status: str = "verified"
+    tier: str | None = None
+    finding: str | None = None  # shared by rules of other sources on the same finding
+    cumulative: Cumulative | None = None
     page: str = ""
 
 
@@ -122,17 +132,19 @@ def _excerpt(raw: dict[str, Any], page: str) -> Excerpt:
     return Excerpt(
         id=raw["id"], claim=raw["claim"], sources=_sources(raw["sources"]),
         evidence=raw["evidence"], topic=raw["topic"], label_version=raw.get("label_version"),
-        status=raw.get("status", "verified"), key_fact=raw.get("key_fact", False), page=page,
+        status=raw.get("status", "verified"), key_fact=raw.get("key_fact", False),
+        explains=raw.get("explains"), page=page,
     )
 
 
 def _rule(raw: dict[str, Any], page: str) -> Rule:
-    t = raw.get("threshold")
-    threshold = Threshold(**t) if t else None
+    t, c = raw.get("threshold"), raw.get("cumulative")
     return Rule(
         id=raw["id"], system=raw["system"], framework=raw["framework"], action=raw["action"],
-        criterion=raw["criterion"], sources=_sources(raw["sources"]), threshold=threshold,
-        resume=raw.get("resume"), status=raw.get("status", "verified"), page=page,
+        criterion=raw["criterion"], sources=_sources(raw["sources"]),
+        threshold=Threshold(**t) if t else None, resume=raw.get("resume"),
+        status=raw.get("status", "verified"), tier=raw.get("tier"), finding=raw.get("finding"),
+        cumulative=Cumulative(**c) if c else None, page=page,
     )
 
 

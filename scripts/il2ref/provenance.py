@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from .markup import Trusted
 from .model import Corpus, Excerpt, Page, Rule
-from .render import ACTIONS, FRAMEWORKS, prose, template
+from .render import prose, template
+from .rules import ACTIONS, FRAMEWORKS
 
 
 @dataclass(frozen=True)

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from .markup import Trusted, escape
 from .model import Corpus, Rule
-from .render import FRAMEWORKS, cites, excerpt, prose, system_name, template
+from .render import cites, excerpt, prose, system_name, template
+from .rules import ACTIONS, FRAMEWORKS
 from .units import format_threshold
-
-_DOING = {"withhold": "the next dose withheld", "discontinue": "IL-2 stopped permanently"}
 
 
 def rule_question(r: Rule) -> tuple[str, Trusted]:
     """(question text, answer Markdown) for one rule."""
     who = FRAMEWORKS[r.framework]
     if r.threshold:
-        question = (f"{who}: at what level of “{r.criterion}” is {_DOING[r.action]}?")
+        question = (f"{who}: at what level of “{r.criterion}” does the rule say "
+                    f"“{ACTIONS[r.action].lower()}”?")
         answer = f"{escape(format_threshold(r.threshold))}."
     else:
         question = f"{who}: what is done for “{r.criterion}”?"
-        answer = "Withhold the dose." if r.action == "withhold" else "Stop IL-2 permanently."
+        answer = f"{escape(ACTIONS[r.action])}."
     if r.resume:
         answer += f" Resume when: {prose(r.resume)}."
     return question, Trusted(f"{answer} {cites(r.sources)}")

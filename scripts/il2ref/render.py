@@ -12,16 +12,10 @@ from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUn
 
 from .markup import Trusted, escape, escape_inline, flatten, guard_leading
 from .model import Corpus, Excerpt, Page, Rule, Source
+from .rules import ACTIONS, FRAMEWORKS, TIERS, differing, ordered, others
 from .schema import schema
 from .units import LAB, format_lab, format_threshold
 
-FRAMEWORKS = {
-    "label-2024": "US label (2024)",
-    "label-legacy": "US label (legacy)",
-    "consensus-2014": "Expert consensus (2014)",
-    "post-til-2024": "Post-TIL guidance (2024)",
-}
-ACTIONS = {"withhold": "Withhold dose", "discontinue": "Permanently discontinue"}
 # Navigation groups in order: the schema's list, so a new group needs one edit.
 GROUPS: list[str] = schema()["properties"]["group"]["enum"]
 UNVERIFIED = Trusted(
@@ -65,8 +59,10 @@ SYSTEM_NAMES = {
     "pulmonary": "Pulmonary", "renal": "Renal", "hepatic": "Hepatic",
     "neurologic": "Neurologic", "haematologic": "Haematologic and bleeding",
     "infection": "Infection", "endocrine": "Endocrine", "dermatologic": "Dermatologic",
-    "gastrointestinal": "Gastrointestinal", "constitutional": "Constitutional",
+    "gastrointestinal": "Gastrointestinal", "musculoskeletal": "Musculoskeletal",
+    "constitutional": "Constitutional", "management": "Combination rules",
 }
+DIFFERS = Trusted('<strong class="differs">Sources differ</strong>')
 
 
 def system_name(topic: str) -> str:
@@ -74,26 +70,46 @@ def system_name(topic: str) -> str:
 
 
 def finding(r: Rule) -> Trusted:
-    """'Serum creatinine ≥ 3 mg/dL (≥ 265 µmol/L)', with an unverified mark where due."""
+    """'Serum creatinine: ≥ 3 mg/dL (≥ 265 µmol/L) (absolute criterion)', with an unverified
+    mark where due."""
     text = prose(r.criterion)
     if r.threshold:
         text = Trusted(f"{text}: {escape(format_threshold(r.threshold))}")
+    if r.tier:
+        text = Trusted(f"{text} ({escape(TIERS[r.tier].lower())})")
     if r.status == "unverified":
         text = Trusted(f"{text} {UNVERIFIED}")
     return text
 
 
-def _rule_cells(r: Rule) -> list[str]:
+def differs_note(rivals: list[Rule]) -> Trusted:
+    """'Sources differ: Expert consensus (2014): stop this cycle' for one card row.
+
+    Grouped by source and action, with thresholds where the rule has one; the rivals' own rows
+    on the card carry their findings in full and their citations.
+    """
+    by_source: dict[str, dict[str, list[str]]] = {}
+    for o in rivals:
+        levels = by_source.setdefault(o.framework, {}).setdefault(o.action, [])
+        if o.threshold:
+            levels.append(escape(format_threshold(o.threshold)))
+    sides = "; ".join(
+        f"{escape(FRAMEWORKS[framework])}: " + ", ".join(
+            escape(ACTIONS[action].lower()) + (f" ({' or '.join(levels)})" if levels else "")
+            for action, levels in actions.items())
+        for framework, actions in by_source.items())
+    return Trusted(f"{DIFFERS}: {sides}")
+
+
+def _rule_cells(r: Rule, differ: dict[str, list[Rule]]) -> list[str]:
     anchor = f'<span id="{r.id}"></span>'  # the target of links from "Statements by source"
-    return [FRAMEWORKS[r.framework], ACTIONS[r.action], anchor + finding(r),
+    mark = f"{DIFFERS} " if others(r, differ) else ""
+    return [FRAMEWORKS[r.framework], ACTIONS[r.action], anchor + mark + finding(r),
             prose(r.resume) if r.resume else "—", cites(r.sources)]
 
 
 def _ordered(rules: tuple[Rule, ...] | list[Rule]) -> list[Rule]:
-    systems = list(SYSTEM_NAMES)
-    return sorted(rules, key=lambda r: (
-        systems.index(r.system) if r.system in systems else len(systems),
-        list(FRAMEWORKS).index(r.framework), r.action != "withhold", r.id))
+    return ordered(rules, list(SYSTEM_NAMES))
 
 
 def caption(table: str, text: str) -> Trusted:
@@ -108,63 +124,89 @@ def table(head: list[str], rows: list[list[str]], title: str) -> Trusted:
     return caption("\n".join(lines), title)
 
 
-def rules_table(rules: tuple[Rule, ...] | list[Rule]) -> Trusted:
+def rules_table(rules: tuple[Rule, ...] | list[Rule], all_rules: list[Rule]) -> Trusted:
+    differ = differing(all_rules)
     return table(["Source of rule", "Action", "Finding", "Resume when", "Citation"],
-                 [_rule_cells(r) for r in _ordered(rules)],
-                 "When to withhold a dose or stop IL-2, by source of the rule")
+                 [_rule_cells(r, differ) for r in _ordered(rules)],
+                 "When to hold a dose, stop a cycle or stop IL-2 for good, by source of the rule")
 
 
 def rules_by_system(rules: list[Rule]) -> Trusted:
     """One row per organ system, one column per source of rules: the side-by-side view."""
     rows = []
-    ordered = _ordered(rules)
-    for system in dict.fromkeys(r.system for r in ordered):
+    ordered_rules = _ordered(rules)
+    differ = differing(rules)
+    for system in dict.fromkeys(r.system for r in ordered_rules):
         cells = [f"**{escape(system_name(system))}**"]
         for framework in FRAMEWORKS:
             items = [
-                f"**{'Withhold' if r.action == 'withhold' else 'Stop'}:** {finding(r)} "
-                f"{cites(r.sources)}"
-                for r in ordered if r.system == system and r.framework == framework
+                f"**{escape(ACTIONS[r.action])}:** {DIFFERS + ' ' if others(r, differ) else ''}"
+                f"{finding(r)} {cites(r.sources)}"
+                for r in ordered_rules if r.system == system and r.framework == framework
             ]
             cells.append("<br>".join(items) if items else "—")
         rows.append(cells)
     return table(["System", *FRAMEWORKS.values()], rows,
-                 "Withhold and stop rules by organ system: one column per source of rules")
+                 "Hold and stop rules by organ system: one column per source of rules")
 
 
-def card_table(rules: list[Rule]) -> Trusted:
+def card_extra(r: Rule, rivals: list[Rule]) -> Trusted:
+    """What follows a card row's finding: when to resume, and any source that differs."""
+    text = f"<br>Resume when: {prose(r.resume)}" if r.resume else ""
+    if rivals:
+        text += f"<br>{differs_note(rivals)}"
+    return Trusted(text)
+
+
+def card_row(r: Rule, rivals: list[Rule]) -> Trusted:
+    """The finding cell of one card row: finding, when to resume, and any source that differs."""
+    return Trusted(finding(r) + card_extra(r, rivals))
+
+
+def card_table(entries: list[tuple[Rule, list[Rule]]]) -> Trusted:
     return table(["System", "Finding", "Whose rule", "Citation"],
-                 [[escape(system_name(r.system)), finding(r), FRAMEWORKS[r.framework],
-                   cites(r.sources)] for r in _ordered(rules)],
+                 [[escape(system_name(r.system)), card_row(r, rivals), FRAMEWORKS[r.framework],
+                   cites(r.sources)] for r, rivals in entries],
                  "Rules, by organ system, with whose rule each is")
 
 
 def card_data(corpus: Corpus) -> dict[str, object]:
     """What the bedside card shows; the PDF card and the site page both use this.
 
-    Key facts in a section that carries a rules table are left out: the card's own withhold
-    and stop tables already show those rules.
+    Rules are grouped by what to do now, one group per action in the schema's order. Only
+    verified rules and statements go on the card: unverified ones stay on their pages, marked.
+    Key facts in a section that carries a rules table are left out (the card's own rule tables
+    show those rules), and so are statements that explain an action (shown under its heading).
     """
-    rules = corpus.rules()
+    rules = [r for r in corpus.rules() if r.status == "verified"]
+    differ = differing(rules)
+    notes: dict[str, list[Excerpt]] = {a: [] for a in ACTIONS}
     regimen: list[Excerpt] = []
     key_numbers = []
     for p in corpus.pages:
-        facts = [e for s in p.sections if not s.insert for e in s.statements() if e.key_fact]
+        for e in p.excerpts():
+            if e.explains and e.status == "verified":
+                notes[e.explains].append(e)
+        facts = [e for s in p.sections if not s.insert for e in s.statements()
+                 if e.key_fact and not e.explains and e.status == "verified"]
         regimen += [e for e in facts if e.topic == "regimen"]
-        others = [e for e in facts if e.topic != "regimen"]
-        if others:
-            key_numbers.append((p.title, others))
+        rest = [e for e in facts if e.topic != "regimen"]
+        if rest:
+            key_numbers.append((p.title, rest))
+    actions = [{"id": a, "title": title, "notes": notes[a],
+                "rules": [(r, others(r, differ)) for r in _ordered(rules) if r.action == a]}
+               for a, title in ACTIONS.items()]
     return {
         "regimen": regimen,
-        "withhold": _ordered([r for r in rules if r.action == "withhold"]),
-        "stop": _ordered([r for r in rules if r.action == "discontinue"]),
+        "actions": [a for a in actions if a["rules"]],
         "key_numbers": key_numbers,
+        "left_out": sum(r.status != "verified" for r in corpus.rules()),
     }
 
 
 def card_markdown(corpus: Corpus, *, version: str, built: str) -> str:
     return template("card.md.j2").render(
-        version=version, built=built, **card_data(corpus))
+        version=version, built=built, frameworks=list(FRAMEWORKS.values()), **card_data(corpus))
 
 
 def _yaml(text: str) -> Trusted:

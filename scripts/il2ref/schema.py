@@ -120,8 +120,16 @@ def _message(error: ValidationError) -> tuple[list[str | int], str, str, bool]:
     if v == "type":
         want = " or ".join(_JSON_TYPES.get(t, t) for t in ([val] if isinstance(val, str) else val))
         return path, f"must be {want}, not {_python_type(inst)}", "E011", False
+    if v == "enum" and "then" in error.absolute_schema_path:
+        # A list that depends on another field (the rule's source): say which and why.
+        allowed = ", ".join(str(a) for a in val)
+        why = error.schema.get("description", "")
+        return path, f"{inst!r} is not used here: {why} (allowed: {allowed})", "E043", False
     if v == "enum":
         allowed = ", ".join(str(a) for a in val)
+        return path, f"{inst!r} is not in the allowed list: {allowed}", "E012", False
+    if v == "oneOf" and all("const" in b for b in val):
+        allowed = ", ".join(str(b["const"]) for b in val)
         return path, f"{inst!r} is not in the allowed list: {allowed}", "E012", False
     if v == "const":
         return path, f"must be {val!r}", "E012", False
@@ -166,4 +174,6 @@ def check(doc: YamlDocument, cache_dir: Path | None = None) -> list[Diagnostic]:
         lookup = path[:-1] if code == "E010" and path else path
         line, col = doc.position(lookup, key=at_key)
         found.append(Diagnostic(doc.path, line, col, field_name(path), message, code))
-    return sorted(set(found))
+    # A value outside the whole list needs no second message saying it is not allowed here.
+    unknown = {(d.line, d.col) for d in found if d.code == "E012"}
+    return sorted({d for d in found if not (d.code == "E043" and (d.line, d.col) in unknown)})

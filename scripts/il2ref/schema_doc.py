@@ -6,6 +6,7 @@ from typing import Any
 
 from .markup import Trusted
 from .render import template
+from .rules import ACTION_MEANINGS, ACTIONS, FRAMEWORK_MEANINGS, FRAMEWORKS, allowed_actions
 from .schema import schema
 
 # Which blocks to document, in reading order: (name in $defs or "page", heading).
@@ -17,6 +18,7 @@ BLOCKS = [
     ("conflict", "Sources differ (conflict)"),
     ("rule", "Hold or stop rule"),
     ("threshold", "Threshold"),
+    ("cumulative", "Combination rule"),
 ]
 
 
@@ -30,6 +32,8 @@ def _allowed(node: dict[str, Any], defs: dict[str, Any]) -> str:
     node = _resolve(node, defs)
     if "enum" in node:
         return ", ".join(f"`{v}`" for v in node["enum"])
+    if "oneOf" in node and all("const" in b for b in node["oneOf"]):
+        return ", ".join(f"`{b['const']}` ({b['title']})" for b in node["oneOf"])
     if node.get("type") == "array":
         item = node.get("items", {})
         ref = item.get("$ref", "")
@@ -78,3 +82,13 @@ def blocks() -> list[dict[str, Any]]:
 
 def schema_markdown() -> str:
     return template("schema.md.j2").render(blocks=blocks())
+
+
+def actions_markdown() -> str:
+    """What each rule action means and which sources may use it: from the schema's lists."""
+    allowed = allowed_actions()
+    return template("actions.md.j2").render(
+        actions=[(Trusted(a), title, ACTION_MEANINGS[a]) for a, title in ACTIONS.items()],
+        frameworks=[(Trusted(f), title, FRAMEWORK_MEANINGS[f],
+                     [ACTIONS[a] for a in allowed.get(f, ACTIONS)])
+                    for f, title in FRAMEWORKS.items()])
