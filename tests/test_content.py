@@ -119,8 +119,9 @@ def test_no_twelve_word_run_of_a_seed_document_appears(built_site: Path) -> None
 
 def test_quick_reference_card_matches_the_rules(built_site: Path, corpus) -> None:  # type: ignore[no-untyped-def]
     card = _article(built_site / "quick-reference" / "index.html").text_content()
-    for rule in corpus.rules():
-        assert " ".join(rule.criterion.split()[:4]) in card, rule.id
+    for rule in corpus.rules():  # unverified rules stay off the card (test_rules.py)
+        if rule.status == "verified":
+            assert " ".join(rule.criterion.split()[:4]) in card, rule.id
 
 
 def test_label_figures_name_their_version(built_site: Path) -> None:

@@ -38,7 +38,8 @@ def _make(project: Path, target: str) -> subprocess.CompletedProcess[str]:
 # The fixtures cite the mini project's keys; in the real project they cite real ones, so each
 # injected file carries exactly its own mistake.
 REAL = {"alpha2001": "textor1987", "gamma_label": "proleukin_pi_2024",
-        "delta_legacy": "proleukin_pi_legacy", "good-one": "cls-onset"}
+        "delta_legacy": "proleukin_pi_legacy", "good-one": "cls-onset",
+        "shared-finding": "atrial-fibrillation"}
 
 
 def _realistic(text: bytes) -> bytes:
@@ -50,6 +51,9 @@ def _realistic(text: bytes) -> bytes:
 def _expected(name: str) -> list[str]:
     if name == "duplicate-id.yaml":  # the first use is now in the real capillary-leak page
         return ["id 'cls-onset' is already used at docs/data/capillary-leak.yaml:"]
+    if name == "rule-finding-split.yaml":  # the finding's first rule is on a real page
+        return ["docs/data/rule-finding-split.yaml:16:14: rules[0].finding: finding "
+                "'atrial-fibrillation' is also used at docs/data/cardiovascular.yaml:"]
     if name == "unknown-key.yaml":
         return ["docs/data/unknown-key.yaml:13:18: sections[0].excerpts[0].sources[0].key: "
                 "unknown citation key 'alpha2010': not in references.bib"]
@@ -175,10 +179,10 @@ def test_overdue_pages_are_reported(project: Path, tmp_path: Path) -> None:
 def test_changelog_lists_added_removed_and_changed() -> None:
     old = statements({"a.yaml": yaml.safe_load(
         "sections: [{excerpts: [{id: a, claim: old text}, {id: b, claim: gone}]}]\n"
-        "rules: [{id: r, action: withhold, criterion: Creatinine, threshold: {value: 3}}]")})
+        "rules: [{id: r, action: hold-dose, criterion: Creatinine, threshold: {value: 3}}]")})
     new = statements({"a.yaml": yaml.safe_load(
         "sections: [{excerpts: [{id: a, claim: new text}, {id: c, claim: fresh}]}]\n"
-        "rules: [{id: r, action: withhold, criterion: Creatinine, threshold: {value: 2.5}}]")})
+        "rules: [{id: r, action: hold-dose, criterion: Creatinine, threshold: {value: 2.5}}]")})
     changes = diff(old, new, "v0.1.0")
     assert changes.added == [("c", "fresh")]
     assert changes.removed == [("b", "gone")]

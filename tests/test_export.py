@@ -77,10 +77,16 @@ def test_bedside_card(dist: Path, names: dict[str, str]) -> None:
     pdf = dist / "files" / names["card"]
     assert _pages(pdf) <= 2
     text = " ".join(_text(pdf).split())
-    for expected in ("600,000 IU/kg", "Withhold the next dose", "Stop IL-2 permanently",
-                     "< 90 mmHg", "≥ 3 mg/dL (≥ 265 µmol/L)", "< 30,000/mm³ (< 30 ×10⁹/L)",
-                     f"generated {BUILT}", "UNVERIFIED"):
+    for expected in ("600,000 IU/kg", "< 90 mmHg", "≥ 3 mg/dL (≥ 265 µmol/L)",
+                     "< 30,000/mm³ (< 30 ×10⁹/L)", f"generated {BUILT}", "SOURCES DIFFER",
+                     "is not by itself a contraindication"):
         assert expected in text, expected
+    # The headings follow what to do now (their order is checked on the HTML the PDF is
+    # printed from, in test_rules.py: a two-column PDF's text comes out of reading order).
+    for heading in ("Hold this dose", "Stop this cycle", "Stop for good",
+                    "Before the next course"):
+        assert heading in text, heading
+    assert "UNVERIFIED" not in text  # nothing unverified is printed on the card
 
 
 def test_data_edition_matches_the_yaml(dist: Path, names: dict[str, str]) -> None:
@@ -90,6 +96,14 @@ def test_data_edition_matches_the_yaml(dist: Path, names: dict[str, str]) -> Non
     jsonschema.Draft202012Validator(schema).validate(data)
     assert len(data["excerpts"]) == len(corpus.excerpts())
     assert len(data["rules"]) == len(corpus.rules())
+    rules = {r["id"]: r for r in data["rules"]}
+    af = rules["rule-cv-label2024-af"]
+    assert (af["action"], af["action_title"], af["finding"]) == (
+        "hold-dose", "Hold this dose", "atrial-fibrillation")
+    assert af["sources_differ"] == ["rule-cv-consensus-af"]
+    assert rules["rule-institution-three-held"]["counts"] == "held-doses"
+    assert rules["rule-institution-three-held"]["at_least"] == 3
+    assert rules["rule-cv-consensus-af"]["tier"] == "absolute"
     first = data["rules"][0]["citations"][0]
     assert first["locator"] and first["reference"] == data["references"][first["key"]]["text"]
     csv_rows = (dist / "files" / names["excerpts_csv"]).read_text(encoding="utf-8").count("\n")

@@ -44,8 +44,8 @@ EXPECTED = {
         "docs/data/unknown-enums.yaml:16:16: sections[0].excerpts[0].topic: 'kidneys' is not in "
         "the allowed list: overview, mechanism, regimen, capillary-leak, cardiovascular, "
         "pulmonary, renal, hepatic, neurologic, haematologic, infection, endocrine, "
-        "dermatologic, gastrointestinal, constitutional, late-effects, monitoring, management, "
-        "safety, crs, case-study [E012]"],
+        "dermatologic, gastrointestinal, musculoskeletal, constitutional, late-effects, "
+        "monitoring, management, safety, crs, case-study [E012]"],
     "label-no-version.yaml": [
         "docs/data/label-no-version.yaml:10:9: sections[0].excerpts[0].label_version: "
         "required field is missing [E010]"],
@@ -72,6 +72,21 @@ EXPECTED = {
         "docs/data/label-mixed.yaml:26:24: sections[0].excerpts[1].label_version: says label "
         "version '2024' but cites the 'legacy' label [E042]"],
     "empty.yaml": ["docs/data/empty.yaml:1:1: (file): file is empty [E003]"],
+    "rule-action-not-used.yaml": [
+        "docs/data/rule-action-not-used.yaml:14:13: rules[0].action: 'discontinue-permanently' "
+        "does not fit this rule: the post-TIL guidance holds a dose or stops the remaining IL-2 "
+        "doses; it never discontinues for good (allowed here: hold-dose, stop-cycle) [E043]"],
+    "rule-tier-mismatch.yaml": [
+        "docs/data/rule-tier-mismatch.yaml:14:13: rules[0].action: 'stop-cycle' does not fit "
+        "this rule: a relative criterion holds this dose (allowed here: hold-dose) [E043]"],
+    "rule-finding-split.yaml": [
+        "docs/data/rule-finding-split.yaml:16:14: rules[0].finding: finding 'shared-finding' is "
+        "also used at docs/data/good.yaml:38; rules that share a finding must sit on the same "
+        "page, so that every side shows together [E044]"],
+    "rule-old-action.yaml": [
+        "docs/data/rule-old-action.yaml:14:13: rules[0].action: 'withhold' is not in the allowed "
+        "list: hold-dose, stop-cycle, discontinue-permanently, retreatment-contraindication "
+        "[E012]"],
     "not-utf8.yaml": [
         "docs/data/not-utf8.yaml:1:11: (file): file is not UTF-8 text; save it as UTF-8 [E002]"],
 }

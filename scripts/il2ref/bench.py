@@ -59,7 +59,7 @@ def _page(rng: random.Random, number: int) -> dict:
         "sections": [{"id": "findings", "title": "Findings", "excerpts": excerpts,
                       "insert": "page-rules"}],
         "rules": [{"id": f"p{number}-rule", "system": "renal", "framework": "consensus-2014",
-                   "action": "withhold", "criterion": "Serum creatinine",
+                   "action": "hold-dose", "tier": "relative", "criterion": "Serum creatinine",
                    "threshold": {"measure": "creatinine", "comparator": "range", "low": 2.5,
                                  "high": 2.9, "unit": "mg/dL"},
                    "sources": sources()}],

@@ -140,8 +140,9 @@ def rules_by_system(rules: list[Rule]) -> Trusted:
         cells = [f"**{escape(system_name(system))}**"]
         for framework in FRAMEWORKS:
             items = [
-                f"**{escape(ACTIONS[r.action])}:** {DIFFERS + ' ' if others(r, differ) else ''}"
-                f"{finding(r)} {cites(r.sources)}"
+                f'<span data-rule="{r.id}"><strong>{escape(ACTIONS[r.action])}:</strong> '
+                f"{DIFFERS + ' ' if others(r, differ) else ''}{finding(r)} {cites(r.sources)}"
+                "</span>"
                 for r in ordered_rules if r.system == system and r.framework == framework
             ]
             cells.append("<br>".join(items) if items else "—")
@@ -159,8 +160,9 @@ def card_extra(r: Rule, rivals: list[Rule]) -> Trusted:
 
 
 def card_row(r: Rule, rivals: list[Rule]) -> Trusted:
-    """The finding cell of one card row: finding, when to resume, and any source that differs."""
-    return Trusted(finding(r) + card_extra(r, rivals))
+    """The finding cell of one card row: finding, when to resume, and any source that differs.
+    `data-rule` names the rule, so tests can tell which rules the card carries."""
+    return Trusted(f'<span data-rule="{r.id}"></span>' + finding(r) + card_extra(r, rivals))
 
 
 def card_table(entries: list[tuple[Rule, list[Rule]]]) -> Trusted:
@@ -317,12 +319,14 @@ DOWNLOADS = [
     ("pdf_a4", "Whole reference, PDF (A4)",
      "Cover, contents, every page in order, with references."),
     ("pdf_letter", "Whole reference, PDF (US Letter)", "The same, on Letter paper."),
-    ("card", "Bedside card, PDF", "Regimen, withhold and stop lists, key numbers: two pages."),
+    ("card", "Bedside card, PDF",
+     "Regimen; what to hold, what stops a cycle, what stops IL-2 for good and what rules out "
+     "the next course; key numbers: two pages."),
     ("epub", "Whole reference, EPUB", "For e-readers."),
     ("json", "Data, JSON", "Every excerpt and rule with resolved references."),
     ("schema", "Data schema, JSON Schema", "Describes the JSON file."),
     ("excerpts_csv", "Excerpts, CSV", "One row per statement."),
-    ("rules_csv", "Rules, CSV", "One row per withhold or stop rule."),
+    ("rules_csv", "Rules, CSV", "One row per hold or stop rule."),
 ]
 
 

@@ -124,7 +124,8 @@ def _message(error: ValidationError) -> tuple[list[str | int], str, str, bool]:
         # A list that depends on another field (the rule's source): say which and why.
         allowed = ", ".join(str(a) for a in val)
         why = error.schema.get("description", "")
-        return path, f"{inst!r} is not used here: {why} (allowed: {allowed})", "E043", False
+        message = f"{inst!r} does not fit this rule: {why} (allowed here: {allowed})"
+        return path, message, "E043", False
     if v == "enum":
         allowed = ", ".join(str(a) for a in val)
         return path, f"{inst!r} is not in the allowed list: {allowed}", "E012", False
