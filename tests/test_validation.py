@@ -83,6 +83,19 @@ EXPECTED = {
         "docs/data/rule-finding-split.yaml:16:14: rules[0].finding: finding 'shared-finding' is "
         "also used at docs/data/good.yaml:38; rules that share a finding must sit on the same "
         "page, so that every side shows together [E044]"],
+    "locator-unknown.yaml": [
+        "docs/data/locator-unknown.yaml:14:22: sections[0].excerpts[0].sources[0].locator: "
+        "'§9.9' names no item in the outline of gamma_label (docs/data/sources/gamma_label.yaml); "
+        "write one of its items, or add the item there [E045]"],
+    "locator-not-seen.yaml": [
+        "docs/data/locator-not-seen.yaml:14:22: sections[0].excerpts[0].sources[0].locator: "
+        "cites '§2.5', which docs/data/sources/gamma_label.yaml marks as not seen (no stored copy "
+        "of its text was found; preparation is taken from the legacy label and other sources); "
+        "mark the statement status: unverified, or read the text and update the outline [E046]"],
+    "locator-left-out.yaml": [
+        "docs/data/locator-left-out.yaml:14:22: sections[0].excerpts[0].sources[0].locator: "
+        "cites 'Indications and Usage', which docs/data/sources/delta_legacy.yaml marks as left "
+        "out; remove that mark from the outline [E047]"],
     "rule-old-action.yaml": [
         "docs/data/rule-old-action.yaml:14:13: rules[0].action: 'withhold' is not in the allowed "
         "list: hold-dose, stop-cycle, discontinue-permanently, retreatment-contraindication "
@@ -198,9 +211,9 @@ def test_validation_caches_give_the_same_verdicts_and_survive_damage(
     checked: list[str] = []
     real_check = schema.check
 
-    def counting_check(doc, cache_dir=None):  # type: ignore[no-untyped-def]
+    def counting_check(doc, cache_dir=None, definition=None):  # type: ignore[no-untyped-def]
         checked.append(doc.path)
-        return real_check(doc, cache_dir)
+        return real_check(doc, cache_dir, definition)
 
     monkeypatch.setattr(schema, "check", counting_check)
     project = mini_project(tmp_path, *INVALID.iterdir())
@@ -224,3 +237,54 @@ def test_validation_caches_give_the_same_verdicts_and_survive_damage(
             assert parsed_each_time <= set(checked) and "docs/data/good.yaml" not in checked
         else:
             assert "docs/data/good.yaml" in checked, state
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("source: gamma_label\nread: [a copy]\nitems:\n  - {locator: §1, title: One}\n",
+     "docs/data/sources/wrong_name.yaml:1:9: source: the file for 'gamma_label' must be named "
+     "gamma_label.yaml [E017]"),
+    ("source: wrong_name\nread: [a copy]\nitems:\n  - {locator: §1, title: One}\n",
+     "docs/data/sources/wrong_name.yaml:1:9: source: unknown citation key 'wrong_name': not in "
+     "references.bib [E020]"),
+    ("source: wrong_name\nread: [a copy]\nitems:\n  - {locator: §1, title: One, status: "
+     "not-seen}\n",
+     "docs/data/sources/wrong_name.yaml:4:5: items[0].reason: required field is missing [E010]"),
+])
+def test_outline_file_mistakes(tmp_path: Path, text: str, message: str) -> None:
+    project = mini_project(tmp_path)
+    (project / "docs" / "data" / "sources" / "wrong_name.yaml").write_text(text, encoding="utf-8")
+    assert message in messages(project)
+
+
+def test_outline_items_still_to_cover_are_notes(tmp_path: Path) -> None:
+    project = mini_project(tmp_path)
+    outline = project / "docs" / "data" / "sources" / "gamma_label.yaml"
+    outline.write_text(outline.read_text(encoding="utf-8")
+                       + "  - locator: §6\n    title: Adverse reactions\n", encoding="utf-8")
+    assert messages(project) == []
+    assert messages(project, Severity.NOTE) == [
+        "docs/data/sources/gamma_label.yaml:13:5: items[3]: note: §6 (Adverse reactions) is "
+        "not covered yet [N050]"]
+
+
+@pytest.mark.parametrize(("locator", "items", "unknown"), [
+    ("§2.4 Table 2", ["§2.4 Table 2"], []),
+    ("Boxed Warning and §2.1", ["Boxed Warning", "§2.1"], []),
+    ("Dosage and Administration (reconstitution and dilution)", ["Dosage and Administration"],
+     []),
+    ("Table 3, renal row and Table 2", ["Table 3, renal row", "Table 2"], []),
+    ("Table 3, a row nobody listed", ["Table 3"], []),
+    ("Tables 2 and 3", [], ["Tables 2 and 3"]),
+    ("§2.4 Table 9", [], ["§2.4 Table 9"]),  # a plain space starts no qualifier
+    ("§2.45", [], ["§2.45"]),
+])
+def test_locators_are_read_against_the_outline(locator: str, items: list[str],
+                                               unknown: list[str]) -> None:
+    from il2ref.model import Outline, OutlineItem
+    from il2ref.outlines import match
+
+    outline = Outline("k", "k.yaml", ("copy",), tuple(OutlineItem(loc, "t") for loc in (
+        "Boxed Warning", "§2.1", "§2.4", "§2.4 Table 2", "Dosage and Administration", "Table 2",
+        "Table 3", "Table 3, renal row")))
+    named, bad = match(outline, locator)
+    assert ([i.locator for i in named], bad) == (items, unknown)

@@ -14,10 +14,10 @@ from typing import Any
 import fastjsonschema
 import yaml
 
-from . import bibliography, schema, yaml_source
+from . import bibliography, outlines, schema, yaml_source
 from .cache import CACHE_DIR, KnownFiles
 from .diagnostics import Diagnostic, Severity, ValidationFailed, errors
-from .model import Corpus, page_from_data
+from .model import Corpus, Outline, page_from_data
 from .units import BARE_UNIT, LAB
 
 DATA_DIR = Path("docs/data")
@@ -95,6 +95,37 @@ def _label_version(doc: yaml_source.YamlDocument, path: list[str | int], obj: di
 _Place = tuple[yaml_source.YamlDocument, list[str | int]]
 
 
+def _locator(doc: yaml_source.YamlDocument, path: list[str | int], source: dict[str, Any],
+             outline: Outline) -> list[Diagnostic]:
+    """A locator of a source with an outline must name its items; an item nobody could read
+    can only back an unverified statement, and an item marked left out is not cited."""
+    locator = source.get("locator")
+    if not isinstance(locator, str) or not locator.strip():
+        return []  # a schema error already
+    named, unknown = outlines.match(outline, locator)
+    statement = doc.data
+    for part in path[:-2]:
+        statement = statement[part]
+    problems = []
+    for part in unknown:
+        problems.append((f"{part!r} names no item in the outline of {outline.source} "
+                         f"({outline.path}); write one of its items, or add the item there",
+                         "E045"))
+    for item in named:
+        if item.status == "not-seen" and statement.get("status") != "unverified":
+            problems.append((f"cites {item.locator!r}, which {outline.path} marks as not seen "
+                             f"({item.reason}); mark the statement status: unverified, or read "
+                             "the text and update the outline", "E046"))
+        if item.status == "left-out":
+            problems.append((f"cites {item.locator!r}, which {outline.path} marks as left out; "
+                             "remove that mark from the outline", "E047"))
+    if not problems:
+        return []
+    line, col = doc.position([*path, "locator"])
+    field = schema.field_name([*path, "locator"])
+    return [Diagnostic(doc.path, line, col, field, message, code) for message, code in problems]
+
+
 def _finding_place(doc: yaml_source.YamlDocument, path: list[str | int], finding: str,
                    seen: dict[str, _Place]) -> list[Diagnostic]:
     """The rules of one finding are shown side by side in one page's table: one page each."""
@@ -135,6 +166,8 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
         diagnostics.append(Diagnostic(str(DATA_DIR), 1, 1, "(folder)",
                                       "no page files (*.yaml) found", "E005"))
 
+    corpus.outlines, outline_problems = outlines.load_outlines(root, bib.keys, root / CACHE_DIR)
+    diagnostics += outline_problems
     known = KnownFiles(root / CACHE_DIR, _known_salt())
     for file in files:
         display = file.relative_to(root).as_posix()
@@ -169,6 +202,8 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
             if path and path[-2:-1] == ["sources"] and isinstance(obj.get("key"), str):
                 key = obj["key"]
                 cited.add(key)
+                if key in corpus.outlines:
+                    diagnostics += _locator(doc, path, obj, corpus.outlines[key])
                 if bib.keys and key not in bib.keys:
                     near = difflib.get_close_matches(key, bib.keys, n=1)
                     hint = f"; did you mean {near[0]!r}?" if near else ""
@@ -188,6 +223,7 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
 
     known.save({f.name for f in files})
     if not errors(diagnostics):
+        diagnostics += outlines.uncovered_notes(corpus)
         for key, line in bib.keys.items():
             if key not in cited:
                 diagnostics.append(Diagnostic(

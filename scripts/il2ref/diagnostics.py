@@ -9,6 +9,7 @@ from enum import Enum
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"  # informative: what is still to do (never fails a build)
 
 
 @dataclass(frozen=True, order=True)
@@ -22,7 +23,7 @@ class Diagnostic:
     severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
-        kind = "" if self.severity is Severity.ERROR else "warning: "
+        kind = "" if self.severity is Severity.ERROR else f"{self.severity.value}: "
         where = f"{self.path}:{self.line}:{self.col}"
         return f"{where}: {self.field}: {kind}{self.message} [{self.code}]"
 

@@ -103,6 +103,25 @@ class Page:
         return [s for item in (*self.excerpts(), *self.rules) for s in item.sources]
 
 
+@dataclass(frozen=True)
+class OutlineItem:
+    locator: str
+    title: str
+    status: str = "expected"  # or left-out, not-seen
+    reason: str | None = None
+    line: int = 0  # where it is in its outline file, for notes
+    col: int = 0
+
+
+@dataclass(frozen=True)
+class Outline:
+    """The sections, tables or rows of one key source (docs/data/sources/<key>.yaml)."""
+    source: str
+    path: str
+    read: tuple[str, ...]
+    items: tuple[OutlineItem, ...]
+
+
 @dataclass
 class Corpus:
     pages: list[Page] = field(default_factory=list)
@@ -113,6 +132,7 @@ class Corpus:
     bib_data: Any = None
     bib_text: str = ""
     documents: dict[str, Any] = field(default_factory=dict)  # file name -> parsed YAML
+    outlines: dict[str, Outline] = field(default_factory=dict)  # citation key -> its outline
 
     def excerpts(self) -> list[Excerpt]:
         return [e for p in self.pages for e in p.excerpts()]
@@ -168,3 +188,11 @@ def page_from_data(slug: str, path: str, data: dict[str, Any]) -> Page:
         rules=tuple(_rule(r, slug) for r in data.get("rules", [])), topic=data.get("topic"),
         aliases=tuple(data.get("aliases", [])), search_boost=data.get("search_boost"),
     )
+
+
+def outline_from_data(path: str, data: dict[str, Any],
+                      places: list[tuple[int, int]]) -> Outline:
+    return Outline(source=data["source"], path=path, read=tuple(data["read"]), items=tuple(
+        OutlineItem(i["locator"], i["title"], i.get("status", "expected"), i.get("reason"),
+                    line, col)
+        for i, (line, col) in zip(data["items"], places, strict=True)))

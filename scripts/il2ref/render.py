@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUn
 
 from .markup import Trusted, escape, escape_inline, flatten, guard_leading
 from .model import Corpus, Excerpt, Page, Rule, Source
+from .outlines import coverage
 from .rules import ACTIONS, FRAMEWORKS, TIERS, differing, ordered, others
 from .schema import schema
 from .units import LAB, format_lab, format_threshold
@@ -304,6 +305,7 @@ def nav(corpus: Corpus) -> list[dict[str, object]]:
         {"Glossary": "glossary.md"},
         {"References": "references.md"},
         {"Statements by source": "by-source.md"},
+        {"Source coverage": "coverage.md"},
         {"Evidence freshness": "freshness.md"},
         {"What changed": "changes.md"},
         {"Source notes": "source-notes.md"},
@@ -340,3 +342,31 @@ def downloads_markdown(names: dict[str, str], *, version: str, built: str,
 
 def changes_markdown(changes: object) -> str:
     return template("changes.md.j2").render(changes=changes)
+
+
+_STATUS = {"left-out": "Left out", "not-seen": "Not seen"}
+
+
+def coverage_markdown(corpus: Corpus) -> str:
+    """The Source coverage page: each outline item and the statements that cite it."""
+    used = coverage(corpus)
+    totals = {"count": 0, "covered": 0, "left-out": 0, "not-seen": 0, "open": 0}
+    sources = []
+    for key, outline in sorted(corpus.outlines.items(),
+                               key=lambda kv: corpus.bib_labels.get(kv[0], kv[0])):
+        rows = []
+        for item in outline.items:
+            uses = used[key][item.locator]
+            if uses:
+                state, bucket = f"**Covered** ({len(uses)})", "covered"
+            elif item.status in _STATUS:
+                state, bucket = f"{_STATUS[item.status]}: {escape(item.reason or '')}", item.status
+            else:
+                state, bucket = "**Not yet covered**", "open"
+            totals["count"] += 1
+            totals[bucket] += 1
+            links = ", ".join(f"[{u.id}]({u.page}.md#{u.id})" for u in uses) or "—"
+            rows.append({"item": item, "status": Trusted(state), "uses": Trusted(links)})
+        sources.append({"key": Trusted(key), "label": corpus.bib_labels.get(key, key),
+                        "read": outline.read, "rows": rows})
+    return template("coverage.md.j2").render(sources=sources, totals=totals)

@@ -56,10 +56,19 @@ def schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-def validator() -> Draft202012Validator:
+def _root(definition: str | None) -> dict[str, Any]:
+    """The page schema, or one of its $defs as the root (source outline files use `outline`)."""
+    root = schema()
+    if definition is None:
+        return root
+    return {"$id": f"{root['$id']}:{definition}", "$defs": root["$defs"],
+            "$ref": f"#/$defs/{definition}"}
+
+
+def validator(definition: str | None = None) -> Draft202012Validator:
     from jsonschema import Draft202012Validator, FormatChecker
 
-    return Draft202012Validator(schema(), format_checker=FormatChecker())
+    return Draft202012Validator(_root(definition), format_checker=FormatChecker())
 
 
 def _is_date(value: str) -> bool:
@@ -70,8 +79,8 @@ def _is_date(value: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=4)
-def _fast(cache_dir: Path | None) -> Callable[[Any], Any]:
+@lru_cache(maxsize=8)
+def _fast(cache_dir: Path | None, definition: str | None = None) -> Callable[[Any], Any]:
     """The same schema compiled to Python by fastjsonschema: about 10x quicker for the usual
     case of a valid file. jsonschema still produces the messages when a file is invalid.
     The schema uses no keyword beyond draft-07, so it compiles as draft-07.
@@ -81,25 +90,27 @@ def _fast(cache_dir: Path | None) -> Callable[[Any], Any]:
     the schema, the custom formats, the library version and the bytecode format, and rebuilt
     whenever one changes.
     fastjsonschema has no cache of its own (it offers `compile_to_code` for this)."""
-    definition = {**schema(), "$schema": "http://json-schema.org/draft-07/schema#"}
+    compiled = {**_root(definition), "$schema": "http://json-schema.org/draft-07/schema#"}
     formats = {"date": _is_date}
     code = None
     if cache_dir is not None:
         key = digest(SCHEMA_PATH.read_bytes(), fastjsonschema.VERSION.encode(),
-                     ",".join(sorted(formats)).encode(), importlib.util.MAGIC_NUMBER)
-        cached = cache_dir / f"page-schema-{key}.marshal"
+                     ",".join(sorted(formats)).encode(), importlib.util.MAGIC_NUMBER,
+                     str(definition).encode())
+        kind = definition or "page"
+        cached = cache_dir / f"{kind}-schema-{key}.marshal"
         try:
             code = marshal.loads(cached.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
             code = None
     if not isinstance(code, CodeType):
-        source = fastjsonschema.compile_to_code(definition, formats=formats)
+        source = fastjsonschema.compile_to_code(compiled, formats=formats)
         code = compile(source, f"<fastjsonschema: {SCHEMA_PATH.name}>", "exec")
         if cache_dir is not None:
-            store(cached, marshal.dumps(code), replaces="page-schema-*.marshal")
+            store(cached, marshal.dumps(code), replaces=f"{kind}-schema-*.marshal")
     namespace: dict[str, Any] = {}
     exec(code, namespace)  # our own schema's code, never editor input
-    entry = RefResolver.from_schema(definition, store={}).get_scope_name()  # from the $id
+    entry = RefResolver.from_schema(compiled, store={}).get_scope_name()  # from the $id
     return partial(namespace[entry], custom_formats=formats)
 
 
@@ -162,14 +173,16 @@ def _message(error: ValidationError) -> tuple[list[str | int], str, str, bool]:
     return path, error.message, "E019", False
 
 
-def check(doc: YamlDocument, cache_dir: Path | None = None) -> list[Diagnostic]:
+def check(doc: YamlDocument, cache_dir: Path | None = None,
+          definition: str | None = None) -> list[Diagnostic]:
+    """Shape errors of one file against the page schema (or the named definition in it)."""
     try:
-        _fast(cache_dir)(doc.data)
+        _fast(cache_dir, definition)(doc.data)
         return []
     except fastjsonschema.JsonSchemaException:
         pass  # fall through to jsonschema for every error with its message
     found: list[Diagnostic] = []
-    for error in validator().iter_errors(doc.data):
+    for error in validator(definition).iter_errors(doc.data):
         path, message, code, at_key = _message(error)
         # A missing field has no node: point at its parent block.
         lookup = path[:-1] if code == "E010" and path else path

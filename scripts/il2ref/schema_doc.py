@@ -19,6 +19,8 @@ BLOCKS = [
     ("rule", "Hold or stop rule"),
     ("threshold", "Threshold"),
     ("cumulative", "Combination rule"),
+    ("outline", "Source outline (docs/data/sources/)"),
+    ("outline_item", "Outline item"),
 ]
 
 

@@ -40,6 +40,7 @@ def generated_pages(corpus: Corpus, root: Path, *, built: str, review_interval_d
             file_names(__version__, built), version=__version__, built=built,
             directory_urls=directory_urls)),
         ("references.md", render.references_markdown(corpus)),
+        ("coverage.md", render.coverage_markdown(corpus)),
     ]
     overdue = [(str(r["page"].path), str(r["reviewed"])) for r in rows if r["overdue"]]
     return Generated(pages, overdue)
