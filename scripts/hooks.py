@@ -156,7 +156,12 @@ _NOCASE = re.compile(r"\[([^\[\]<>]*)\]\{\.nocase\}")
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     # Abbreviations get a tab stop so keyboard users can reach their expansion (extra.css).
-    return _NOCASE.sub(r"\1", html).replace("<abbr title=", '<abbr tabindex="0" title=')
+    html = _NOCASE.sub(r"\1", html).replace("<abbr title=", '<abbr tabindex="0" title=')
+    # Full reference texts stay out of the search index (Material skips a block marked
+    # data-search-exclude): their titles ("Proleukin ...", "interleukin-2 ...") outranked the
+    # pages that answer a query. Authors and years stay findable through each page's
+    # "Cited on this page" line.
+    return html.replace('<div class="footnote">', '<div class="footnote" data-search-exclude>')
 
 
 # ---------------------------------------------------------------------------------------------

@@ -56,8 +56,62 @@ QUERIES = [
 ]
 
 
+# Bedside questions about the label-complete content, in a nurse's or pharmacist's words: the
+# page that answers must come first, and that page must hold the fact the question is after.
+ANSWERS = [
+    ("drug interactions", "medicines", "psychotropic"),
+    ("beta blocker", "medicines", "beta-blockers"),
+    ("antihypertensives", "medicines", "antihypertensive"),
+    ("pregnancy", "medicines", "category C"),
+    ("breastfeeding", "medicines", "breastfeeding"),
+    ("contraception", "medicines", "contraception"),
+    ("contraindications", "medicines", "allograft"),
+    ("FEV1", "medicines", "75%"),
+    ("interferon", "medicines", "interferon"),
+    ("psychotropic", "medicines", "psychotropic"),
+    ("reconstitution", "regimen", "1.2 mL"),
+    ("dilution", "regimen", "30 µg/mL"),
+    ("D5W", "regimen", "50 mL"),
+    ("in-line filter", "regimen", "in-line filter"),
+    ("sterile water", "regimen", "bacteriostatic"),
+    ("concentration", "regimen", "70 µg/mL"),
+    ("after TIL", "regimen", "3–24 hours"),
+    ("retreatment", "regimen", "7 weeks"),
+    ("vital signs", "monitoring", "2–4 hours"),
+    ("daily labs", "monitoring", "daily"),
+    ("suspected infection", "infection", "antibiotics"),
+    ("antibiotics", "infection", "work-up"),
+    ("indomethacin", "constitutional", "50–75 mg"),
+    ("meperidine", "constitutional", "25 mg"),
+    ("acetaminophen", "constitutional", "650 mg"),
+    ("relative criteria", "management", "Hold this dose"),
+    ("absolute criteria", "management", "Stop this cycle"),
+    ("held three times", "management", "three occasions"),
+    ("paraesthesias", "management", "Extreme paraesthesias"),
+    ("tamponade", "cardiovascular", "Before the next course"),
+    ("ventricular tachycardia", "cardiovascular", "≥5 beats"),
+    ("moist desquamation", "dermatologic", "Sources differ"),
+    ("bicarbonate", "renal", "18 mEq/L"),
+    ("dialysis", "renal", "72 h"),
+    ("hallucinations", "neurologic", "Hallucinations"),
+    ("bowel perforation", "gastrointestinal", "Stop for good"),
+]
+
+
 def test_query_list_is_long_enough() -> None:
     assert len(QUERIES) >= 30
+    assert len(ANSWERS) >= 30
+    assert not {q for q, _ in QUERIES} & {q for q, _, _ in ANSWERS}
+
+
+@pytest.mark.parametrize(("query", "slug", "fact"), ANSWERS)
+def test_bedside_question_lands_on_the_page_that_answers_it(  # type: ignore[no-untyped-def]
+        page, site_url: str, query: str, slug: str, fact: str) -> None:
+    links = search(page, site_url, query)
+    assert links and links[0] == f"/{slug}/", f"{query!r}: {links[:3]}"
+    page.goto(site_url + slug + "/")
+    text = " ".join(page.inner_text("article").split())
+    assert fact.lower() in text.lower(), (query, fact)
 
 
 @pytest.mark.parametrize(("query", "slug"), QUERIES)

@@ -141,7 +141,8 @@ def test_statements_by_source_lists_claims_with_locators(built_site: Path) -> No
     page = (built_site / "by-source" / "index.html").read_text(encoding="utf-8")
     assert 'id="src-dutcher2014"' in page
     assert '<span class="record-id">rule-consensus-weight</span>' in page
-    assert '<em>Table 3</em>, on <a href="../capillary-leak/#rule-consensus-weight">' in page
+    assert ('<em>Table 3, musculoskeletal row</em>, on '
+            '<a href="../capillary-leak/#rule-consensus-weight">') in page
     # Each source links to its full reference on the References page, which really has it.
     targets = re.findall(r'href="../references/#(fn:[\w-]+)"', page)
     references = (built_site / "references" / "index.html").read_text(encoding="utf-8")

@@ -254,8 +254,9 @@ def template(name: str):  # type: ignore[no-untyped-def]
 def page_markdown(page: Page, corpus: Corpus) -> str:
     stats = {"statements": len(page.excerpts()) + len(page.rules),
              "sources": len({s.key for s in page.sources()})}
+    cited = [corpus.bib_labels.get(k, k) for k in dict.fromkeys(s.key for s in page.sources())]
     return template("page.md.j2").render(
-        page=page, stats=stats, all_rules=corpus.rules()
+        page=page, stats=stats, all_rules=corpus.rules(), cited=cited
     )
 
 
