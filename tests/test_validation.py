@@ -63,7 +63,7 @@ EXPECTED = {
         "docs/data/duplicate-key.yaml:6:1: order: "
         "key appears twice in the same block (first on line 5) [E022]"],
     "bare-lab-unit.yaml": [
-        "docs/data/bare-lab-unit.yaml:11:16: sections[0].excerpts[0].claim: write lab values as "
+        "docs/data/bare-lab-unit.yaml:11:52: sections[0].excerpts[0].claim: write lab values as "
         "{creatinine 2.5–2.9 mg/dL}, {bilirubin 7 mg/dL} or {platelets 50,000 /mm3} so the SI "
         "value is added; found 'mg/dL' outside braces [E040]"],
     "label-mixed.yaml": [
@@ -96,6 +96,19 @@ EXPECTED = {
         "docs/data/locator-left-out.yaml:14:22: sections[0].excerpts[0].sources[0].locator: "
         "cites 'Indications and Usage', which docs/data/sources/delta_legacy.yaml marks as left "
         "out; remove that mark from the outline [E047]"],
+    "lab-number-forms.yaml": [
+        "docs/data/lab-number-forms.yaml:12:19: sections[0].excerpts[0].claim: '2,5' is not a "
+        "number this site reads; write numbers as 2.5, 50,000 or 1,000.5: digits, commas only "
+        "between groups of three, one point with one or two decimals, then the unit, e.g. "
+        "{creatinine 2.5 mg/dL} [E040]",
+        "docs/data/lab-number-forms.yaml:13:17: sections[0].excerpts[0].claim: '50,00' is not a "
+        "number this site reads; write numbers as 2.5, 50,000 or 1,000.5: digits, commas only "
+        "between groups of three, one point with one or two decimals, then the unit, e.g. "
+        "{platelets 50,000 /mm3} [E040]",
+        "docs/data/lab-number-forms.yaml:13:59: sections[0].excerpts[0].claim: '1.2.3' is not a "
+        "number this site reads; write numbers as 2.5, 50,000 or 1,000.5: digits, commas only "
+        "between groups of three, one point with one or two decimals, then the unit, e.g. "
+        "{bilirubin 7 mg/dL} [E040]"],
     "rule-old-action.yaml": [
         "docs/data/rule-old-action.yaml:14:13: rules[0].action: 'withhold' is not in the allowed "
         "list: hold-dose, stop-cycle, discontinue-permanently, retreatment-contraindication "

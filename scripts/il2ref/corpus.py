@@ -18,7 +18,7 @@ from . import bibliography, outlines, schema, yaml_source
 from .cache import CACHE_DIR, KnownFiles
 from .diagnostics import Diagnostic, Severity, ValidationFailed, errors
 from .model import Corpus, Outline, page_from_data
-from .units import BARE_UNIT, LAB
+from .units import BARE_UNIT, BRACES, parse_lab
 
 DATA_DIR = Path("docs/data")
 BIB_FILE = Path("references.bib")
@@ -40,28 +40,50 @@ def data_files(root: Path) -> list[Path]:
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
+def _place_of(doc: yaml_source.YamlDocument, path: list[str | int],
+              needle: str) -> tuple[int, int]:
+    """Line and column of `needle` in the file, searched from the start of the field's value
+    (a folded value keeps its text on one line unless it is broken there), else the field's."""
+    line, col = doc.position(path)
+    lines = doc.text.splitlines(keepends=True)
+    start = sum(len(x) for x in lines[:line - 1]) + col - 1
+    at = doc.text.find(needle, start) if needle else -1
+    if at < 0:
+        return line, col
+    before = doc.text[:at]
+    return before.count("\n") + 1, at - (before.rfind("\n") + 1) + 1
+
+
 def _lab_values(doc: yaml_source.YamlDocument, path: list[str | int],
                 obj: dict[str, Any]) -> list[Diagnostic]:
-    """Lab values in prose must go through `{creatinine 3 mg/dL}` so SI units are computed."""
+    """Lab values in prose go through `{creatinine 3 mg/dL}` (so SI units are computed), and
+    each one is read by one strict number grammar: anything else in braces is an error here,
+    at its own line and column."""
     found = []
     for name in ("claim", "criterion", "resume"):
         text = obj.get(name)
         if not isinstance(text, str):
             continue
-        rest = LAB.sub("", text)
+        field = schema.field_name([*path, name])
+        for m in BRACES.finditer(text):
+            problem = parse_lab(m[1])
+            if isinstance(problem, str):
+                line, col = _place_of(doc, [*path, name], m[0])
+                found.append(Diagnostic(doc.path, line, col, field, problem, "E040"))
+        rest = BRACES.sub("", text)
         bare = BARE_UNIT.search(rest)
         problem = None
         if bare:
             problem = (f"write lab values as {{creatinine 2.5–2.9 mg/dL}}, "
                        f"{{bilirubin 7 mg/dL}} or {{platelets 50,000 /mm3}} so the SI value "
                        f"is added; found {bare.group(0)!r} outside braces")
+            needle = bare.group(0)
         elif "{" in rest or "}" in rest:
-            problem = ("braces are only for lab values such as {creatinine 3 mg/dL}; "
-                       "check the measure name and unit")
+            problem = "a brace is not closed: lab values are written {creatinine 3 mg/dL}"
+            needle = "{" if "{" in rest else "}"
         if problem:
-            line, col = doc.position([*path, name])
-            found.append(Diagnostic(doc.path, line, col,
-                                    schema.field_name([*path, name]), problem, "E040"))
+            line, col = _place_of(doc, [*path, name], needle)
+            found.append(Diagnostic(doc.path, line, col, field, problem, "E040"))
     return found
 
 

@@ -13,7 +13,7 @@ from pybtex.plugin import find_plugin
 
 from .model import Corpus, Excerpt, Rule, Source
 from .rules import ACTIONS, FRAMEWORKS, TIERS, differing, others
-from .units import LAB, format_lab, format_threshold
+from .units import BRACES, format_threshold, lab_text
 
 SCHEMA_PATH = Path(__file__).with_name("export.schema.json")
 
@@ -36,7 +36,7 @@ def reference_texts(bib: BibliographyData, keys: set[str]) -> dict[str, dict[str
 
 
 def _plain(text: str) -> str:
-    return LAB.sub(lambda m: format_lab(m), " ".join(text.split()))
+    return BRACES.sub(lambda m: lab_text(m[1]) or m[0], " ".join(text.split()))
 
 
 def _citations(sources: tuple[Source, ...], refs: dict[str, dict[str, str]]) -> list[dict]:

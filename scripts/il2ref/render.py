@@ -15,7 +15,7 @@ from .model import Corpus, Excerpt, Page, Rule, Source
 from .outlines import coverage
 from .rules import ACTIONS, FRAMEWORKS, TIERS, differing, ordered, others
 from .schema import schema
-from .units import LAB, format_lab, format_threshold
+from .units import BRACES, format_threshold, lab_text
 
 # Navigation groups in order: the schema's list, so a new group needs one edit.
 GROUPS: list[str] = schema()["properties"]["group"]["enum"]
@@ -28,8 +28,9 @@ def prose(text: str) -> Trusted:
     """Escape editor text, turning `{creatinine 3 mg/dL}` into both units."""
     text = flatten(text)
     out, pos = [], 0
-    for m in LAB.finditer(text):
-        out += [escape_inline(text[pos:m.start()]), escape_inline(format_lab(m))]
+    for m in BRACES.finditer(text):
+        # Validation has refused every brace that is not a lab value; shown as typed if not.
+        out += [escape_inline(text[pos:m.start()]), escape_inline(lab_text(m[1]) or m[0])]
         pos = m.end()
     out.append(escape_inline(text[pos:]))
     return Trusted(guard_leading("".join(out)))
