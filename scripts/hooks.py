@@ -17,7 +17,7 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from il2ref import citations, render
+from il2ref import citations, render, rules
 from il2ref import corpus as corpus_mod
 from il2ref.cache import CACHE_DIR
 from il2ref.dates import build_date
@@ -68,6 +68,9 @@ def _root(config: MkDocsConfig) -> Path:
 # ---------------------------------------------------------------------------------------------
 @event_priority(100)
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    if rules.stale():  # MkDocs does not re-import the package when `mkdocs serve` rebuilds
+        raise PluginError("scripts/il2ref/page.schema.json changed while `make serve` was "
+                          "running; its lists and titles are read when it starts: restart it")
     bibtex = config.plugins.get("bibtex")
     worker = citations.begin() if bibtex is not None else None  # finds pandoc meanwhile
     try:

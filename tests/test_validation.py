@@ -109,6 +109,10 @@ EXPECTED = {
         "number this site reads; write numbers as 2.5, 50,000 or 1,000.5: digits, commas only "
         "between groups of three, one point with one or two decimals, then the unit, e.g. "
         "{bilirubin 7 mg/dL} [E040]"],
+    "control-character.yaml": [
+        "docs/data/control-character.yaml:2:61: (syntax): the file holds an invisible character "
+        "here, U+000B (vertical tab), which YAML does not allow; delete it (it usually comes "
+        "with pasted text) [E001]"],
     "rule-old-action.yaml": [
         "docs/data/rule-old-action.yaml:14:13: rules[0].action: 'withhold' is not in the allowed "
         "list: hold-dose, stop-cycle, discontinue-permanently, retreatment-contraindication "
@@ -301,3 +305,42 @@ def test_locators_are_read_against_the_outline(locator: str, items: list[str],
         "Table 3", "Table 3, renal row")))
     named, bad = match(outline, locator)
     assert ([i.locator for i in named], bad) == (items, unknown)
+
+
+def test_a_schema_edit_is_seen_at_once_and_never_cached_under_the_old_verdict(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Editing the schema while one process runs (make serve) validates against the new
+    schema, in that process and in the next one that reuses .cache/ (both reported [] before:
+    the old compiled schema's verdict was stored under the new schema's key)."""
+    import json
+
+    from il2ref import schema as schema_mod
+
+    copy = tmp_path / "page.schema.json"
+    copy.write_bytes(schema_mod.SCHEMA_PATH.read_bytes())
+    monkeypatch.setattr(schema_mod, "SCHEMA_PATH", copy)
+    project = mini_project(tmp_path / "project")
+    assert messages(project) == []
+    changed = json.loads(copy.read_text(encoding="utf-8"))
+    changed["required"].append("topic")
+    copy.write_text(json.dumps(changed), encoding="utf-8")
+    want = ["docs/data/good.yaml:1:1: topic: required field is missing [E010]"]
+    assert messages(project) == want  # the same process
+    schema_mod._fast.cache_clear()  # a new process, the same .cache/
+    assert messages(project) == want
+
+
+def test_a_control_character_is_named_with_the_pure_python_loader_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without libyaml, PyYAML's reader refuses the character while the loader is built; that
+    used to escape as a traceback."""
+    import yaml
+
+    from il2ref import yaml_source
+
+    class PureLoader(yaml.SafeLoader):
+        pass
+
+    monkeypatch.setattr(yaml_source, "Loader", PureLoader)
+    project = mini_project(tmp_path, INVALID / "control-character.yaml")
+    assert messages(project) == EXPECTED["control-character.yaml"]

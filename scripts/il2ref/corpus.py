@@ -167,9 +167,9 @@ def _finding_place(doc: yaml_source.YamlDocument, path: list[str | int], finding
 def _known_salt() -> bytes:
     """What decides whether a file parses and fits the schema: that code, and its libraries."""
     here = Path(__file__).parent
-    code = b"".join((here / name).read_bytes()
-                    for name in ("page.schema.json", "yaml_source.py", "schema.py"))
-    return code + yaml.__version__.encode() + fastjsonschema.VERSION.encode()
+    code = b"".join((here / name).read_bytes() for name in ("yaml_source.py", "schema.py"))
+    return (schema.schema_bytes()[0].encode() + code + yaml.__version__.encode()
+            + fastjsonschema.VERSION.encode())
 
 
 def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:

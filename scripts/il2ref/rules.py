@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .model import Rule
-from .schema import schema
+from .schema import schema, schema_bytes
 
 
 def _titles(definition: str) -> dict[str, str]:
@@ -20,11 +20,18 @@ def _meanings(definition: str) -> dict[str, str]:
 
 
 # One registry: the schema's own lists, with their display titles, in the schema's order.
+# Read once per process; `stale()` tells the hook that the schema has changed since.
+_READ_FROM = schema_bytes()[0]
 ACTIONS: dict[str, str] = _titles("action")  # id -> "Hold this dose", ...
 ACTION_MEANINGS: dict[str, str] = _meanings("action")
 FRAMEWORKS: dict[str, str] = _titles("framework")  # id -> "US label (2024)", ...
 FRAMEWORK_MEANINGS: dict[str, str] = _meanings("framework")
 TIERS: dict[str, str] = _titles("tier")  # id -> "Relative criterion", ...
+
+
+def stale() -> bool:
+    """True when page.schema.json has changed since these registries were read."""
+    return schema_bytes()[0] != _READ_FROM
 
 
 def allowed_actions() -> dict[str, list[str]]:

@@ -51,24 +51,40 @@ def _python_type(value: Any) -> str:
     return type(value).__name__
 
 
-@lru_cache(maxsize=1)  # the schema file is part of the installed package, not editor data
+def schema_bytes() -> tuple[str, bytes]:
+    """(SHA-256, bytes) of the schema file as it is now: everything derived from the schema is
+    keyed by this digest, so an edit made while `mkdocs serve` runs is seen at once and a
+    result checked against the old schema is never stored under the new one's key."""
+    raw = SCHEMA_PATH.read_bytes()
+    return digest(raw), raw
+
+
 def schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return _parsed(*schema_bytes())
 
 
-def _root(definition: str | None) -> dict[str, Any]:
+@lru_cache(maxsize=4)  # keyed by content: a changed schema is parsed afresh
+def _parsed(key: str, raw: bytes) -> dict[str, Any]:
+    return json.loads(raw.decode("utf-8"))
+
+
+def _root(definition: str | None, root: dict[str, Any] | None = None) -> dict[str, Any]:
     """The page schema, or one of its $defs as the root (source outline files use `outline`)."""
-    root = schema()
+    root = root if root is not None else schema()
     if definition is None:
         return root
     return {"$id": f"{root['$id']}:{definition}", "$defs": root["$defs"],
             "$ref": f"#/$defs/{definition}"}
 
 
-def validator(definition: str | None = None) -> Draft202012Validator:
+def validator(definition: str | None = None, key: str | None = None) -> Draft202012Validator:
     from jsonschema import Draft202012Validator, FormatChecker
 
-    return Draft202012Validator(_root(definition), format_checker=FormatChecker())
+    root = _parsed(*schema_bytes()) if key is None else _by_key[key]
+    return Draft202012Validator(_root(definition, root), format_checker=FormatChecker())
+
+
+_by_key: dict[str, dict[str, Any]] = {}  # digest -> parsed schema, for the two validators
 
 
 def _is_date(value: str) -> bool:
@@ -80,7 +96,8 @@ def _is_date(value: str) -> bool:
 
 
 @lru_cache(maxsize=8)
-def _fast(cache_dir: Path | None, definition: str | None = None) -> Callable[[Any], Any]:
+def _fast(cache_dir: Path | None, definition: str | None = None,
+          key: str = "") -> Callable[[Any], Any]:
     """The same schema compiled to Python by fastjsonschema: about 10x quicker for the usual
     case of a valid file. jsonschema still produces the messages when a file is invalid.
     The schema uses no keyword beyond draft-07, so it compiles as draft-07.
@@ -90,15 +107,16 @@ def _fast(cache_dir: Path | None, definition: str | None = None) -> Callable[[An
     the schema, the custom formats, the library version and the bytecode format, and rebuilt
     whenever one changes.
     fastjsonschema has no cache of its own (it offers `compile_to_code` for this)."""
-    compiled = {**_root(definition), "$schema": "http://json-schema.org/draft-07/schema#"}
+    compiled = {**_root(definition, _by_key[key]),
+                "$schema": "http://json-schema.org/draft-07/schema#"}
     formats = {"date": _is_date}
     code = None
     if cache_dir is not None:
-        key = digest(SCHEMA_PATH.read_bytes(), fastjsonschema.VERSION.encode(),
-                     ",".join(sorted(formats)).encode(), importlib.util.MAGIC_NUMBER,
-                     str(definition).encode())
+        name = digest(key.encode(), fastjsonschema.VERSION.encode(),
+                      ",".join(sorted(formats)).encode(), importlib.util.MAGIC_NUMBER,
+                      str(definition).encode())
         kind = definition or "page"
-        cached = cache_dir / f"{kind}-schema-{key}.marshal"
+        cached = cache_dir / f"{kind}-schema-{name}.marshal"
         try:
             code = marshal.loads(cached.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
@@ -175,14 +193,17 @@ def _message(error: ValidationError) -> tuple[list[str | int], str, str, bool]:
 
 def check(doc: YamlDocument, cache_dir: Path | None = None,
           definition: str | None = None) -> list[Diagnostic]:
-    """Shape errors of one file against the page schema (or the named definition in it)."""
+    """Shape errors of one file against the page schema (or the named definition in it), as
+    the schema file is now: both validators use the one read of it."""
+    key, raw = schema_bytes()
+    _by_key.setdefault(key, _parsed(key, raw))
     try:
-        _fast(cache_dir, definition)(doc.data)
+        _fast(cache_dir, definition, key)(doc.data)
         return []
     except fastjsonschema.JsonSchemaException:
         pass  # fall through to jsonschema for every error with its message
     found: list[Diagnostic] = []
-    for error in validator(definition).iter_errors(doc.data):
+    for error in validator(definition, key).iter_errors(doc.data):
         path, message, code, at_key = _message(error)
         # A missing field has no node: point at its parent block.
         lookup = path[:-1] if code == "E010" and path else path

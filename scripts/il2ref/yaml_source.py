@@ -7,6 +7,7 @@ the data for validation and the nodes to map a field path back to `line:col`.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,9 +83,29 @@ class YamlDocument:
         return line, col
 
 
+_CONTROL_NAMES = {0x00: "null", 0x07: "bell", 0x08: "backspace", 0x0B: "vertical tab",
+                  0x0C: "form feed", 0x1B: "escape", 0x7F: "delete", 0xFFFE: "non-character",
+                  0xFFFF: "non-character"}
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str) -> Diagnostic | None:
+    """A character YAML refuses (a pasted control character): name it and say where."""
+    if not isinstance(exc.character, int):
+        return None
+    before = text[: exc.position]
+    line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+    code = exc.character
+    name = _CONTROL_NAMES.get(code, "control character")
+    return Diagnostic("", line, col, "(syntax)",
+                      f"the file holds an invisible character here, U+{code:04X} ({name}), "
+                      "which YAML does not allow; delete it (it usually comes with pasted "
+                      "text)", "E001")
+
+
 def _friendly(problem: str, line_text: str = "") -> str:
     indent = line_text[: len(line_text) - len(line_text.lstrip())]
-    if "\t" in indent or "\t" in problem or "tab" in problem.lower():
+    # The word "tab", not the letters: "unacceptable" holds them too.
+    if "\t" in indent or "\t" in problem or re.search(r"\btabs?\b", problem.lower()):
         return "a tab character is used for indentation; indent with spaces only"
     if "could not determine a constructor" in problem:
         return "YAML tags such as !!python/... are not allowed; write plain text, lists and maps"
@@ -120,8 +141,9 @@ def load(path: Path, display: str,
     ):
         return None, [Diagnostic(display, 1, 1, "(file)", "file is empty", "E003")]
 
-    loader = Loader(text)
+    loader = None
     try:
+        loader = Loader(text)  # the pure-Python reader checks characters here already
         root = loader.get_single_node()
         dupes = _duplicate_keys(root, display)
         data = loader.construct_document(root) if root is not None else None
@@ -134,10 +156,17 @@ def load(path: Path, display: str,
         return None, [
             Diagnostic(display, line, col, "(syntax)", _friendly(problem, line_text), "E001")
         ]
+    except yaml.reader.ReaderError as exc:
+        found = _reader_problem(exc, text)
+        if found is not None:
+            return None, [Diagnostic(display, found.line, found.col, found.field,
+                                     found.message, found.code)]
+        return None, [Diagnostic(display, 1, 1, "(syntax)", _friendly(str(exc)), "E001")]
     except yaml.YAMLError as exc:
         return None, [Diagnostic(display, 1, 1, "(syntax)", _friendly(str(exc)), "E001")]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if data is None:
         return None, [Diagnostic(display, 1, 1, "(file)", "file is empty", "E003")]
     return YamlDocument(display, data, root, text, digest), dupes
