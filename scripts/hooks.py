@@ -27,7 +27,6 @@ from il2ref.schema_doc import actions_markdown, schema_markdown
 from il2ref.site_pages import generated_pages
 
 log = get_plugin_logger("il2ref")
-_CITE = re.compile(r"\[@([^\]\s;,]+)")
 _MARKER = re.compile(r"<!-- il2ref:([a-z-]+) -->")
 ABBREVIATIONS = Path("docs/includes/abbreviations.md")
 
@@ -129,7 +128,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         raise PluginError(f"docs/{page.file.src_uri}: front matter missing or not valid YAML "
                           "(every page needs a title and a description)")
     markdown = _MARKER.sub(lambda m: _fill(m, page.file.src_uri), markdown)
-    cited = set(_CITE.findall(markdown))
+    cited = citations.cited_keys(markdown)
     if cited and "citations" in _build:
         _wait_for_citations()  # the first page that cites anything needs the formatted list
     unknown = sorted(cited - _build["corpus"].bib_keys.keys())

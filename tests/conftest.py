@@ -20,6 +20,10 @@ from il2ref.export import CHROMIUM, CHROMIUM_ARGS
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+# The build date is pinned, so the freshness tests ("no page overdue") mean the same on any
+# day: with today's date they would start failing a year after the pages' last review.
+BUILD_DATE = "2026-12-01"
+os.environ["IL2REF_BUILD_DATE"] = BUILD_DATE  # in-process builds and exports too
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 

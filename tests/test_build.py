@@ -179,12 +179,22 @@ def test_unknown_key_fails_the_build_naming_key_and_file(project: Path, tmp_path
             and "unknown citation key 'nosuch1999': not in references.bib" in result.stderr)
 
 
-def test_unknown_key_in_hand_written_page_fails(project: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("citation", ["[@nosuch1999]", "[@textor1987; @nosuch1999]",
+                                      "[see @nosuch1999]", "[@nosuch1999, p. 3]"])
+def test_unknown_key_in_hand_written_page_fails(project: Path, tmp_path: Path,
+                                                citation: str) -> None:
     with (project / "docs" / "index.md").open("a") as f:
-        f.write("\nA hand-written citation [@nosuch1999].\n")
+        f.write(f"\nA hand-written citation {citation}.\n")
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0
     assert "docs/index.md: unknown citation key(s) nosuch1999" in result.stderr
+
+
+def test_citations_are_found_the_way_mkdocs_bibtex_reads_them() -> None:
+    from il2ref.citations import cited_keys
+
+    assert cited_keys("[@a; @b] and [see @c, p. 3] and [@d-e_1]") == {"a", "b", "c", "d-e_1"}
+    assert cited_keys("no citation, mail@example.org, [a link](x.md)") == set()
 
 
 def test_failed_build_leaves_last_good_site(project: Path, built_site: Path,

