@@ -4,6 +4,7 @@ site really satisfies (checked by Chromium while pages are used, search included
 from __future__ import annotations
 
 import gzip
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from il2ref.deploy import content_security_policy, serve_with_nginx
+from il2ref.deploy import content_security_policy, security_headers, serve_with_nginx
 
 
 @pytest.fixture(scope="module")
@@ -26,16 +27,31 @@ def _get(url: str, **headers: str) -> tuple[dict[str, str], bytes]:
         return {k.lower(): v for k, v in resp.headers.items()}, resp.read()
 
 
-def test_security_headers_and_caching(nginx_url: str, built_site: Path) -> None:
-    headers, _ = _get(nginx_url + "capillary-leak/")
-    assert headers["content-security-policy"] == content_security_policy(built_site)
-    assert headers["x-content-type-options"] == "nosniff"
-    assert headers["referrer-policy"] == "no-referrer"
-    assert headers["cache-control"] == "no-cache"
+def _get_any(url: str) -> tuple[int, dict[str, str]]:
+    """Status and headers, for error responses too."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            return resp.status, {k.lower(): v for k, v in resp.headers.items()}
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}
+
+
+def test_every_security_header_on_every_location(nginx_url: str, built_site: Path) -> None:
     css = next((built_site / "assets" / "stylesheets").glob("main.*.min.css")).name
-    asset_headers, _ = _get(nginx_url + f"assets/stylesheets/{css}")
-    assert "immutable" in asset_headers["cache-control"]
-    assert asset_headers["content-security-policy"]
+    want = {k.lower(): v for k, v in security_headers(built_site).items()}
+    assert want["content-security-policy"] == content_security_policy(built_site)
+    assert set(want) == {"content-security-policy", "x-content-type-options",
+                         "referrer-policy", "x-frame-options", "permissions-policy"}
+    for path, status, cache in [("capillary-leak/", 200, "no-cache"),
+                                (f"assets/stylesheets/{css}", 200, "immutable"),
+                                ("search/search_index.json", 200, "no-cache"),
+                                ("no-such-page/", 404, "no-cache")]:
+        got_status, headers = _get_any(nginx_url + path)
+        assert got_status == status, path
+        for name, value in want.items():
+            assert headers.get(name) == value, (path, name)
+        assert cache in headers.get("cache-control", ""), path
+        assert headers.get("server") == "nginx", (path, headers.get("server"))  # no version
 
 
 def test_text_is_compressed(nginx_url: str) -> None:

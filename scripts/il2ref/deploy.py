@@ -51,13 +51,26 @@ def content_security_policy(site: Path) -> str:
     ])
 
 
+def security_headers(site: Path) -> dict[str, str]:
+    """Every response carries these, pages, assets and the not-found page alike."""
+    return {
+        "Content-Security-Policy": content_security_policy(site),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "X-Frame-Options": "DENY",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    }
+
+
 def nginx_conf(site: Path, *, listen: str, prefix: Path, user: str | None = None) -> str:
     text = TEMPLATE.read_text(encoding="utf-8")
     if user:  # local serving: workers run as the caller, who can read its own temp folders
         text = f"user {user};\n" + text
+    headers = "\n".join(f'add_header {name} "{value}" always;'
+                         for name, value in security_headers(site).items())
     for key, value in {"@ROOT@": str(site.resolve()), "@LISTEN@": listen,
                        "@PREFIX@": str(prefix.resolve()),
-                       "@CSP@": content_security_policy(site)}.items():
+                       "@SECURITY_HEADERS@": headers}.items():
         text = text.replace(key, value)
     return text
 
@@ -83,7 +96,10 @@ def serve_with_nginx(site: Path, work: Path) -> Iterator[str]:
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"nginx did not start: {proc.stderr.read()}") from None
+                    # Stop it before reading its errors: a running nginx never closes stderr.
+                    proc.kill()
+                    _, errors = proc.communicate(timeout=10)
+                    raise RuntimeError(f"nginx did not start: {errors}") from None
                 time.sleep(0.05)
         yield f"http://127.0.0.1:{port}/"
     finally:
