@@ -107,6 +107,11 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, path, content=markdown))
     for path, reviewed in generated.overdue:  # editorial: informs, never fails --strict
         log.info("review overdue: %s (last reviewed %s)", path, reviewed)
+    if generated.history:
+        why, wrong = generated.history
+        # A shallow clone would publish a wrong "What changed" page: a warning, which fails
+        # --strict. A folder without git just says so on the page.
+        (log.warning if wrong else log.info)("What changed: %s", why)
     return files
 
 

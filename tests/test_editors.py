@@ -229,7 +229,21 @@ def test_changes_since_the_last_release_tag_read_from_git_in_a_fixed_number_of_c
         assert changes.changed == [("e3", "claim 3", "claim three revised")]
         assert changes.removed == [("e11", "claim 11")]
         assert changes.added == []
-        assert len(calls) == (3 if build == "first" else 2), (build, calls)
+        # rev-parse (is the history whole?), describe, then ls-tree and one cat-file the first
+        # time: the release's statements come from .cache/ after that.
+        assert len(calls) == (4 if build == "first" else 3), (build, calls)
+
+    # A shallow clone has no tags: the page must not say "nothing is tagged" as if it knew.
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{root}", str(shallow)],
+                   check=True)
+    why, wrong = changelog.history_problem(shallow) or ("", False)
+    assert "shallow clone" in why and wrong
+    assert changelog.history_problem(root) is None
+    assert changelog.history_problem(tmp_path) == (
+        "there is no git history here (not a git checkout, or no git)", False)
+    page = changelog.changes_since_release(tmp_path, {}, cache_dir=None)
+    assert page.since is None and page.history_problem and not page.history_wrong
 
 
 def test_editor_tooling_points_at_the_one_schema() -> None:

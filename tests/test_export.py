@@ -164,3 +164,19 @@ def test_self_test_answers_are_folded_and_cited(built_site: Path) -> None:
     assert "<details class=\"success\" open" not in page
     assert page.count('class="footnote-ref"') >= answers
     assert "Expert consensus (2014): at what level of “Serum creatinine" in page
+
+
+def test_a_failed_export_leaves_the_last_dist_in_place(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Built aside and swapped: an edition that fails to build leaves dist/ as it was."""
+    from il2ref import export as export_mod
+
+    project = copy_project(tmp_path / "project")
+    (project / "dist").mkdir()
+    (project / "dist" / "last-good.txt").write_text("the last good export", encoding="utf-8")
+    monkeypatch.setattr(export_mod, "_pdf", lambda *args, **kwargs: None)
+    broken = export_mod.ExportFailed("mkdocs build -f mkdocs.print.yml failed")
+    monkeypatch.setattr(export_mod, "_mkdocs", lambda *args: (_ for _ in ()).throw(broken))
+    with pytest.raises(export_mod.ExportFailed):
+        export_mod.export(project, built=BUILT)
+    assert [p.name for p in (project / "dist").iterdir()] == ["last-good.txt"]

@@ -21,6 +21,10 @@ class Changes:
     added: list[tuple[str, str]] = field(default_factory=list)
     removed: list[tuple[str, str]] = field(default_factory=list)
     changed: list[tuple[str, str, str]] = field(default_factory=list)
+    # Why the release history could not be read (then nothing is known to be tagged), and
+    # whether that would publish a wrong page (a shallow clone) rather than just say so.
+    history_problem: str | None = None
+    history_wrong: bool = False
 
 
 def statements(documents: dict[str, Any]) -> dict[str, str]:
@@ -61,6 +65,20 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout if done.returncode == 0 else None
+
+
+def history_problem(root: Path) -> tuple[str, bool] | None:
+    """(why the tags cannot be trusted, whether the page would then be wrong), or None.
+
+    A folder that is not a git checkout says so on the page; a shallow clone (CI's default
+    checkout) has no tags and would publish "nothing is tagged" after a release: an error."""
+    out = _git(root, "rev-parse", "--is-shallow-repository")
+    if out is None:
+        return "there is no git history here (not a git checkout, or no git)", False
+    if out.strip() == b"true":
+        return ("this is a shallow clone, which has no tags: fetch the whole history "
+                "(actions/checkout with fetch-depth: 0)"), True
+    return None
 
 
 def latest_tag(root: Path) -> str | None:
@@ -130,6 +148,11 @@ def release_statements(root: Path, tag: str, cache_dir: Path | None = None) -> d
 def changes_since_release(root: Path, current: dict[str, Any],
                           cache_dir: Path | None = None) -> Changes:
     """`current`: the page files as parsed by the validator (`Corpus.documents`)."""
+    problem = history_problem(root)
+    if problem is not None:
+        changes = diff({}, statements(current), None)
+        changes.history_problem, changes.history_wrong = problem
+        return changes
     tag = latest_tag(root)
     old = release_statements(root, tag, cache_dir) if tag else {}
     return diff(old, statements(current), tag)

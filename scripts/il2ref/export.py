@@ -19,6 +19,7 @@ import pypandoc
 from . import __version__
 from .card import card_html
 from .corpus import require_corpus
+from .diagnostics import ValidationFailed
 from .datasets import dataset, schema_text, to_csv, write_json
 from .editions import file_names
 
@@ -31,9 +32,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 SHIM = Path("node_modules/iframe-worker/shim/index.js")
 
 
+class ExportFailed(Exception):
+    """An edition could not be made; `dist/` is left as it was."""
+
+
 def _mkdocs(root: Path, config: str, site: Path, env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", config,
-                    "--site-dir", str(site)], cwd=root, env=env, check=True)
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f",
+                             config, "--site-dir", str(site)], cwd=root, env=env)
+    if result.returncode != 0:
+        raise ExportFailed(f"mkdocs build -f {config} failed (its messages are above)")
 
 
 def _pdf(html: Path, out: Path, *, paper: str | None) -> None:
@@ -78,13 +85,15 @@ def _epub(print_page: Path, out: Path, work: Path) -> None:
 
 
 def export(root: Path, *, built: str) -> Path:
+    """Every edition into `dist/`, built aside in `.build/dist` and swapped in at the end, so a
+    failed export leaves the last good `dist/` in place (as `make build` does for `site/`)."""
     version = __version__
     names = file_names(version, built)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "IL2REF_BUILD_DATE": built}
     corpus, _ = require_corpus(root)  # validated, with references.bib parsed once
 
     work = root / ".build" / "export"
-    dist = root / "dist"
+    dist = root / ".build" / "dist"
     shutil.rmtree(work, ignore_errors=True)
     shutil.rmtree(dist, ignore_errors=True)
     work.mkdir(parents=True)
@@ -116,7 +125,7 @@ def export(root: Path, *, built: str) -> Path:
     _mkdocs(root, "mkdocs.offline.yml", offline, env)
     shim = root / SHIM
     if not shim.exists():
-        raise SystemExit(f"{SHIM} is missing: run `npm ci` (make export does)")
+        raise ExportFailed(f"{SHIM} is missing: run `npm ci` (make export does)")
     target = offline / "assets" / "javascripts" / "iframe-worker-shim.js"
     shutil.copy(shim, target)
     _zip(offline, files / names["offline"], Path(names["offline"]).stem)
@@ -125,13 +134,25 @@ def export(root: Path, *, built: str) -> Path:
     online = dist / "site"
     _mkdocs(root, "mkdocs.yml", online, env)
     shutil.copytree(files, online / "files")
-    return dist
+
+    final = root / "dist"
+    old = root / ".build" / "dist-old"
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    dist.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+    return final
 
 
 def main() -> int:
     from .dates import build_date
 
-    dist = export(Path.cwd(), built=build_date())
+    try:
+        dist = export(Path.cwd(), built=build_date())
+    except (ExportFailed, ValidationFailed) as failed:  # the command line decides the exit
+        print(f"export: {failed}\nexport: dist/ is unchanged", file=sys.stderr)
+        return 1
     for f in sorted((dist / "files").iterdir()):
         print(f"{f.stat().st_size:>12,}  dist/files/{f.name}")
     print("online site with downloads: dist/site/")

@@ -20,12 +20,14 @@ from .quiz import quiz_markdown
 class Generated:
     pages: list[tuple[str, str]]
     overdue: list[tuple[str, str]]  # (page path, last reviewed), for the build log
+    history: tuple[str, bool] | None = None  # why "What changed" could not read the tags
 
 
 def generated_pages(corpus: Corpus, root: Path, *, built: str, review_interval_days: int,
                     directory_urls: bool) -> Generated:
     render.cache_compiled_templates(root / CACHE_DIR / "jinja")
     pages = [(f"{page.slug}.md", render.page_markdown(page, corpus)) for page in corpus.pages]
+    changes = changes_since_release(root, corpus.documents, cache_dir=root / CACHE_DIR)
     today = dt.date.fromisoformat(built)
     rows = freshness(corpus, today=today, interval_days=review_interval_days)
     pages += [
@@ -34,8 +36,7 @@ def generated_pages(corpus: Corpus, root: Path, *, built: str, review_interval_d
         ("by-source.md", by_source_markdown(corpus)),
         ("freshness.md", freshness_markdown(rows, today=today,
                                             interval_days=review_interval_days)),
-        ("changes.md", render.changes_markdown(
-            changes_since_release(root, corpus.documents, cache_dir=root / CACHE_DIR))),
+        ("changes.md", render.changes_markdown(changes)),
         ("downloads.md", render.downloads_markdown(
             file_names(__version__, built), version=__version__, built=built,
             directory_urls=directory_urls)),
@@ -43,4 +44,5 @@ def generated_pages(corpus: Corpus, root: Path, *, built: str, review_interval_d
         ("coverage.md", render.coverage_markdown(corpus)),
     ]
     overdue = [(str(r["page"].path), str(r["reviewed"])) for r in rows if r["overdue"]]
-    return Generated(pages, overdue)
+    history = (changes.history_problem, changes.history_wrong) if changes.history_problem else None
+    return Generated(pages, overdue, history)
