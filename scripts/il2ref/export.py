@@ -19,8 +19,8 @@ import pypandoc
 from . import __version__
 from .card import card_html
 from .corpus import require_corpus
-from .diagnostics import ValidationFailed
 from .datasets import dataset, schema_text, to_csv, write_json
+from .diagnostics import ValidationFailed
 from .editions import file_names
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
