@@ -23,7 +23,7 @@ from il2ref.cache import CACHE_DIR
 from il2ref.dates import build_date
 from il2ref.diagnostics import Severity, ValidationFailed
 from il2ref.glossary import glossary_markdown, parse
-from il2ref.schema_doc import actions_markdown, schema_markdown
+from il2ref.schema_doc import actions_markdown, codes_markdown, schema_markdown
 from il2ref.site_pages import generated_pages
 
 log = get_plugin_logger("il2ref")
@@ -48,6 +48,7 @@ def _recorded(name: str) -> str:
 _MARKERS = {
     "schema": schema_markdown,
     "actions": actions_markdown,
+    "codes": codes_markdown,
     "glossary": _glossary,
     "bench": lambda: _recorded("results.md"),
     "lighthouse": lambda: _recorded("lighthouse.md"),

@@ -42,7 +42,7 @@ EXPECTED = {
         "in the allowed list: label, guideline, trial, cohort, case-report, review, preclinical, "
         "patient-information, drug-information, institutional-policy [E012]",
         "docs/data/unknown-enums.yaml:16:16: sections[0].excerpts[0].topic: 'kidneys' is not in "
-        "the allowed list: overview, mechanism, regimen, capillary-leak, cardiovascular, "
+        "the allowed list: mechanism, regimen, capillary-leak, cardiovascular, "
         "pulmonary, renal, hepatic, neurologic, haematologic, infection, endocrine, "
         "dermatologic, gastrointestinal, musculoskeletal, constitutional, late-effects, "
         "monitoring, management, safety, crs, case-study [E012]"],
@@ -113,6 +113,29 @@ EXPECTED = {
         "docs/data/control-character.yaml:2:61: (syntax): the file holds an invisible character "
         "here, U+000B (vertical tab), which YAML does not allow; delete it (it usually comes "
         "with pasted text) [E001]"],
+    "blank-strings.yaml": [
+        "docs/data/blank-strings.yaml:8:12: sections[0].title: must not be empty [E013]",
+        "docs/data/blank-strings.yaml:14:22: sections[0].excerpts[0].sources[0].locator: "
+        "must not be empty [E013]"],
+    "wrong-types-deep.yaml": [
+        "docs/data/wrong-types-deep.yaml:6:18: aliases[1]: must be text, not a number "
+        "[E011]",
+        "docs/data/wrong-types-deep.yaml:14:18: sections[0].excerpts[0].sources[0].key: "
+        "must be text, not a list [E011]",
+        "docs/data/wrong-types-deep.yaml:18:13: sections[0].excerpts[1].id: must be "
+        "text, not a number [E011]",
+        "docs/data/wrong-types-deep.yaml:21:11: sections[0].excerpts[1].sources: the "
+        "same entry is listed twice; keep one [E023]",
+        "docs/data/wrong-types-deep.yaml:26:16: sections[0].excerpts[1].topic: must be "
+        "text, not a list [E011]"],
+    "duplicate-anchor.yaml": [
+        "docs/data/duplicate-anchor.yaml:7:9: sections[0].id: section id 'same-anchor' is also "
+        "the anchor of a statement or rule on this page; choose another [E024]",
+        "docs/data/duplicate-anchor.yaml:17:9: sections[1].id: section id 'references' is also "
+        "the anchor of the References heading on this page; choose another [E024]"],
+    "out-of-range.yaml": [
+        "docs/data/out-of-range.yaml:5:8: order: -1 is out of range (minimum 0) [E016]",
+        "docs/data/out-of-range.yaml:6:15: search_boost: 0 must be more than 0 [E016]"],
     "rule-old-action.yaml": [
         "docs/data/rule-old-action.yaml:14:13: rules[0].action: 'withhold' is not in the allowed "
         "list: hold-dose, stop-cycle, discontinue-permanently, retreatment-contraindication "
@@ -279,9 +302,17 @@ def test_outline_items_still_to_cover_are_notes(tmp_path: Path) -> None:
     outline.write_text(outline.read_text(encoding="utf-8")
                        + "  - locator: §6\n    title: Adverse reactions\n", encoding="utf-8")
     assert messages(project) == []
-    assert messages(project, Severity.NOTE) == [
+    notes = [m for m in messages(project, Severity.NOTE) if "[N050]" in m]
+    assert notes == [
         "docs/data/sources/gamma_label.yaml:13:5: items[3]: note: §6 (Adverse reactions) is "
         "not covered yet [N050]"]
+
+
+def test_unused_topics_are_reported(tmp_path: Path) -> None:
+    notes = messages(mini_project(tmp_path), Severity.NOTE)
+    assert ("scripts/il2ref/page.schema.json:1:1: $defs.topic: note: topic 'renal' is in the "
+            "controlled list but no page, statement or rule uses it [N036]") in notes
+    assert not any("'capillary-leak'" in n for n in notes)  # the mini project uses it
 
 
 @pytest.mark.parametrize(("locator", "items", "unknown"), [
@@ -344,3 +375,41 @@ def test_a_control_character_is_named_with_the_pure_python_loader_too(
     monkeypatch.setattr(yaml_source, "Loader", PureLoader)
     project = mini_project(tmp_path, INVALID / "control-character.yaml")
     assert messages(project) == EXPECTED["control-character.yaml"]
+
+
+def test_no_page_files_and_no_bibliography_are_reported(tmp_path: Path) -> None:
+    project = mini_project(tmp_path)
+    for page in (project / "docs" / "data").glob("*.yaml"):
+        page.unlink()
+    (project / "references.bib").unlink()
+    assert messages(project) == [
+        "docs/data:1:1: (folder): no page files (*.yaml) found [E005]",
+        "references.bib:1:1: (file): references.bib is missing [E030]"]
+
+
+def test_a_shape_rule_without_its_own_message_still_names_itself() -> None:
+    """The catch-all (E019) for a schema keyword the messages do not know yet."""
+    from jsonschema import Draft202012Validator
+
+    from il2ref.schema import _message
+
+    [error] = Draft202012Validator({"multipleOf": 2}).iter_errors(3)
+    path, message, code, _ = _message(error)
+    assert f"{message} [{code}]" == "3 is not a multiple of 2 [E019]" and path == []
+
+
+def test_every_code_is_listed_and_provoked_by_a_test() -> None:
+    """The one list of codes (which the editor guide shows) holds every code the validator
+    can emit, and each one is provoked by some test: a code without a test fails here."""
+    import re
+
+    from il2ref.diagnostics import CODES
+
+    emitted = set()
+    for source in (ROOT / "scripts").rglob("*.py"):
+        emitted |= set(re.findall(r'"([EWN][0-9]{3})"', source.read_text(encoding="utf-8")))
+    assert emitted == set(CODES), (emitted ^ set(CODES))
+    tested = set()  # codes in the messages the tests expect: "... [E040]"
+    for test in (ROOT / "tests").glob("test_*.py"):
+        tested |= set(re.findall(r"\[([EWN][0-9]{3})\]", test.read_text(encoding="utf-8")))
+    assert set(CODES) <= tested, set(CODES) - tested

@@ -22,7 +22,7 @@ def _validate(root: Path) -> int:
         return 1
     print(f"validate: OK: {len(corpus.pages)} pages, {len(corpus.excerpts())} excerpts, "
           f"{len(corpus.rules())} rules, {len(corpus.cited_keys())} sources cited "
-          f"({warnings} warning(s); {notes} outline item(s) not yet covered, listed above)")
+          f"({warnings} warning(s), {notes} note(s) above: items still to cover)")
     return 0
 
 

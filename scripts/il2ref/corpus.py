@@ -93,8 +93,8 @@ def _label_version(doc: yaml_source.YamlDocument, path: list[str | int], obj: di
     sources = obj.get("sources")
     if not isinstance(sources, list):
         return []
-    cited = {labels[s["key"]] for s in sources
-             if isinstance(s, dict) and s.get("key") in labels}
+    cited = {labels[s["key"]] for s in sources  # a key of the wrong type: a schema error
+             if isinstance(s, dict) and isinstance(s.get("key"), str) and s["key"] in labels}
     declared = obj.get("label_version")
     framework = obj.get("framework", "")
     if isinstance(framework, str) and framework.startswith("label-"):
@@ -146,6 +146,38 @@ def _locator(doc: yaml_source.YamlDocument, path: list[str | int], source: dict[
     line, col = doc.position([*path, "locator"])
     field = schema.field_name([*path, "locator"])
     return [Diagnostic(doc.path, line, col, field, message, code) for message, code in problems]
+
+
+# Anchors the page template writes itself, besides those of sections, statements and rules.
+_PAGE_ANCHORS = {"references"}
+
+
+def _anchors(doc: yaml_source.YamlDocument, sections: dict[str, _Place]) -> list[Diagnostic]:
+    """A section's anchor may not repeat a statement's or rule's on the same page, nor one
+    the page writes itself: a link would land on the first of the two."""
+    entries: set[str] = set()
+    for path, obj in _walk(doc.data, []):
+        if len(path) > 2 and isinstance(obj.get("id"), str):
+            entries.add(obj["id"])
+    found = []
+    for ident, (_, path) in sections.items():
+        if ident in entries or ident in _PAGE_ANCHORS:
+            line, col = doc.position(path)
+            what = "the References heading" if ident in _PAGE_ANCHORS else "a statement or rule"
+            found.append(Diagnostic(doc.path, line, col, schema.field_name(path),
+                                    f"section id {ident!r} is also the anchor of {what} on "
+                                    "this page; choose another", "E024"))
+    return found
+
+
+def _unused_topics(corpus: Corpus) -> list[Diagnostic]:
+    """A topic in the controlled list that nothing uses is reported (it may be a typo's twin)."""
+    used = {p.topic for p in corpus.pages} | {e.topic for e in corpus.excerpts()} | {
+        r.system for r in corpus.rules()}
+    return [Diagnostic("scripts/il2ref/page.schema.json", 1, 1, "$defs.topic",
+                       f"topic {topic!r} is in the controlled list but no page, statement or "
+                       "rule uses it", "N036", Severity.NOTE)
+            for topic in schema.schema()["$defs"]["topic"]["enum"] if topic not in used]
 
 
 def _finding_place(doc: yaml_source.YamlDocument, path: list[str | int], finding: str,
@@ -238,6 +270,7 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
                 diagnostics += _finding_place(doc, path, finding, findings)
             diagnostics += _lab_values(doc, path, obj)
             diagnostics += _label_version(doc, path, obj, bib.label_versions)
+        diagnostics += _anchors(doc, section_ids)
 
         if not shape and isinstance(doc.data, dict):
             corpus.pages.append(page_from_data(file.stem, display, doc.data))
@@ -246,6 +279,7 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
     known.save({f.name for f in files})
     if not errors(diagnostics):
         diagnostics += outlines.uncovered_notes(corpus)
+        diagnostics += _unused_topics(corpus)
         for key, line in bib.keys.items():
             if key not in cited:
                 diagnostics.append(Diagnostic(

@@ -188,6 +188,12 @@ def _message(error: ValidationError) -> tuple[list[str | int], str, str, bool]:
         return path, f"needs at least one of: {options}", "E010", False
     if v in ("minimum", "maximum"):
         return path, f"{inst!r} is out of range ({v} {val})", "E016", False
+    if v == "exclusiveMinimum":
+        return path, f"{inst!r} must be more than {val}", "E016", False
+    if v == "maxLength":
+        return path, f"is too long (at most {val} characters)", "E013", False
+    if v == "uniqueItems":
+        return path, "the same entry is listed twice; keep one", "E023", False
     return path, error.message, "E019", False
 
 
@@ -209,6 +215,10 @@ def check(doc: YamlDocument, cache_dir: Path | None = None,
         lookup = path[:-1] if code == "E010" and path else path
         line, col = doc.position(lookup, key=at_key)
         found.append(Diagnostic(doc.path, line, col, field_name(path), message, code))
-    # A value outside the whole list needs no second message saying it is not allowed here.
+    # One message per value: a value of the wrong type needs no second one saying it is not
+    # in the list, and a value outside the whole list none saying it is not allowed here.
+    wrong_type = {(d.line, d.col) for d in found if d.code == "E011"}
     unknown = {(d.line, d.col) for d in found if d.code == "E012"}
-    return sorted({d for d in found if not (d.code == "E043" and (d.line, d.col) in unknown)})
+    return sorted({d for d in found
+                   if not (d.code != "E011" and (d.line, d.col) in wrong_type)
+                   and not (d.code == "E043" and (d.line, d.col) in unknown)})

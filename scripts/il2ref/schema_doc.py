@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .diagnostics import CODES
 from .markup import Trusted
 from .render import template
 from .rules import ACTION_MEANINGS, ACTIONS, FRAMEWORK_MEANINGS, FRAMEWORKS, allowed_actions
@@ -84,6 +85,12 @@ def blocks() -> list[dict[str, Any]]:
 
 def schema_markdown() -> str:
     return template("schema.md.j2").render(blocks=blocks())
+
+
+def codes_markdown() -> str:
+    """The editor guide's table of every diagnostic code, from the one list in diagnostics."""
+    rows = [(Trusted(code), meaning) for code, meaning in CODES.items()]
+    return template("codes.md.j2").render(rows=rows)
 
 
 def actions_markdown() -> str:
