@@ -74,8 +74,17 @@ def test_conflicts_and_rules_render(built_site: Path) -> None:
 
 
 def test_unverified_and_label_marks_are_visible(built_site: Path) -> None:
+    from il2ref.corpus import load_corpus
+
     page = html(built_site, "capillary-leak")
     assert '<span class="label-version">(legacy label)</span>' in page
+    corpus, _ = load_corpus(ROOT)
+    unverified = [e for e in corpus.excerpts() if e.status == "unverified"]
+    assert unverified
+    for e in unverified:  # every unverified statement carries the mark, on its own page
+        text = html(built_site, e.page)
+        m = re.search(rf'id="{e.id}">.*?</li>', text, re.S)
+        assert m and '<span class="unverified"' in m.group(0), e.id
 
 
 def test_references_page_lists_sources_with_their_pages(built_site: Path) -> None:
@@ -132,8 +141,13 @@ def test_reference_text_has_no_stray_bibtex_escapes(built_site: Path) -> None:
     assert "OncoLink Team n.d." in html(built_site, "by-source")
 
 
-def test_no_remote_fonts(built_site: Path) -> None:
-    assert "fonts.googleapis.com" not in html(built_site, ".")
+def test_no_remote_fonts_anywhere(built_site: Path) -> None:
+    """System fonts only (theme.font: false): no page or stylesheet names a font host."""
+    files = [*built_site.rglob("*.html"), *built_site.rglob("*.css")]
+    assert len(files) > 30
+    for f in files:
+        text = f.read_text(encoding="utf-8", errors="replace")
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, f
 
 
 @pytest.fixture

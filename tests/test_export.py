@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -104,10 +106,19 @@ def test_data_edition_matches_the_yaml(dist: Path, names: dict[str, str]) -> Non
     assert rules["rule-institution-three-held"]["counts"] == "held-doses"
     assert rules["rule-institution-three-held"]["at_least"] == 3
     assert rules["rule-cv-consensus-af"]["tier"] == "absolute"
-    first = data["rules"][0]["citations"][0]
-    assert first["locator"] and first["reference"] == data["references"][first["key"]]["text"]
-    csv_rows = (dist / "files" / names["excerpts_csv"]).read_text(encoding="utf-8").count("\n")
-    assert csv_rows >= len(corpus.excerpts()) + 1
+    assert [e["id"] for e in data["excerpts"]] == [e.id for p in corpus.pages
+                                                   for s in p.sections
+                                                   for e in (*s.excerpts,
+                                                             *(x for c in s.conflicts
+                                                               for x in c.sides))]
+    assert [r["id"] for r in data["rules"]] == [r.id for r in corpus.rules()]
+    for rec in (*data["excerpts"], *data["rules"]):  # every citation resolves
+        for c in rec["citations"]:
+            assert c["locator"] and c["reference"] == data["references"][c["key"]]["text"]
+    for name, records in (("excerpts_csv", data["excerpts"]), ("rules_csv", data["rules"])):
+        text = (dist / "files" / names[name]).read_text(encoding="utf-8")
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert [r["id"] for r in rows] == [r["id"] for r in records], name
 
 
 def test_epub_is_a_real_epub(dist: Path, names: dict[str, str]) -> None:

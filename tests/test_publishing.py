@@ -83,6 +83,21 @@ def test_chromium_reports_no_csp_violation(browser, nginx_url: str) -> None:  # 
 
 
 def test_github_pages_workflow_builds_strictly() -> None:
-    workflow = (ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
-    assert "make export" in workflow and "actions/deploy-pages" in workflow
-    assert "dist/site" in workflow
+    """Lint, then every test, then the strict export, from a checkout with every tag, and the
+    online site published from what the export built."""
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text(
+        encoding="utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["fetch-depth"] == 0
+    runs = [s["run"] for s in steps if "run" in s]
+    assert runs == ["make lint", "make test", "make export"]
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages"))
+    assert upload["with"]["path"] == "dist/site"
+    assert any(s.get("uses", "").startswith("actions/deploy-pages")
+               for s in workflow["jobs"]["deploy"]["steps"])
+    # The export's MkDocs builds are strict: a warning fails the published build.
+    assert '"build", "--strict"' in (ROOT / "scripts" / "il2ref" / "export.py").read_text(
+        encoding="utf-8")

@@ -184,7 +184,18 @@ def test_yaml_tags_are_never_executed(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
-def test_oversized_file_is_refused_without_parsing(tmp_path: Path) -> None:
+def test_oversized_file_is_refused_without_parsing(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from il2ref import yaml_source
+
+    parsed: list[int] = []
+    real_loader = yaml_source.Loader
+
+    def counting_loader(text: str):  # type: ignore[no-untyped-def]
+        parsed.append(len(text))
+        return real_loader(text)
+
+    monkeypatch.setattr(yaml_source, "Loader", counting_loader)
     project = mini_project(tmp_path)
     big = project / "docs" / "data" / "huge.yaml"
     with big.open("w") as f:  # 50 MB, as a pasted document might be
@@ -195,6 +206,7 @@ def test_oversized_file_is_refused_without_parsing(tmp_path: Path) -> None:
         f"docs/data/huge.yaml:1:1: (file): file is {big.stat().st_size:,} bytes, over the "
         "1,000,000-byte limit for one page; split it or remove pasted material [E004]"
     ]
+    assert parsed and max(parsed) < 1_000_000  # the small files were parsed; the big one not
 
 
 def test_unused_bib_entry_is_a_warning_not_an_error(tmp_path: Path) -> None:
