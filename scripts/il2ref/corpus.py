@@ -96,6 +96,8 @@ def _label_version(doc: yaml_source.YamlDocument, path: list[str | int], obj: di
     cited = {labels[s["key"]] for s in sources  # a key of the wrong type: a schema error
              if isinstance(s, dict) and isinstance(s.get("key"), str) and s["key"] in labels}
     declared = obj.get("label_version")
+    if not isinstance(declared, str):  # a value of the wrong type is a schema error already
+        declared = None
     framework = obj.get("framework", "")
     if isinstance(framework, str) and framework.startswith("label-"):
         declared = framework.removeprefix("label-")

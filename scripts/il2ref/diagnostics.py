@@ -68,7 +68,9 @@ class Diagnostic:
     def __str__(self) -> str:
         kind = "" if self.severity is Severity.ERROR else f"{self.severity.value}: "
         where = f"{self.path}:{self.line}:{self.col}"
-        return f"{where}: {self.field}: {kind}{self.message} [{self.code}]"
+        # One line per problem, whatever text a message quotes from the file.
+        message = self.message.replace("\r", "\\r").replace("\n", "\\n")
+        return f"{where}: {self.field}: {kind}{message} [{self.code}]"
 
 
 class ValidationFailed(Exception):

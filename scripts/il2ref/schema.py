@@ -6,6 +6,7 @@ import datetime as dt
 import importlib.util
 import json
 import marshal
+import re
 from collections.abc import Callable
 from functools import lru_cache, partial
 from pathlib import Path
@@ -132,10 +133,20 @@ def _fast(cache_dir: Path | None, definition: str | None = None,
     return partial(namespace[entry], custom_formats=formats)
 
 
+_PLAIN_NAME = re.compile(r"[A-Za-z_$][\w$-]*\Z")
+
+
 def field_name(path: list[str | int]) -> str:
+    """sections[0].excerpts[1].claim; a name that is not a plain word is quoted, so a key
+    typed with a newline or a colon cannot break the one-line `file:line:col: field:` form."""
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif not _PLAIN_NAME.match(str(part)):
+            out += f"[{str(part)!r}]"
+        else:
+            out += f".{part}" if out else str(part)
     return out or "(top)"
 
 
