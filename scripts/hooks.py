@@ -54,6 +54,11 @@ _MARKERS = {
     "lighthouse": lambda: _recorded("lighthouse.md"),
 }
 
+# Where each marker must stand: a marker deleted by mistake would drop its generated table
+# without a word, so a page that lacks one of its markers fails the build.
+_MARKER_PAGES = {"editors.md": {"actions", "codes", "schema"}, "glossary.md": {"glossary"},
+                 "performance.md": {"bench", "lighthouse"}}
+
 # Per-build state, replaced on every `on_config` (mkdocs serve reloads config on each rebuild,
 # but not this module), so it never serves stale YAML.
 _build: dict[str, Any] = {}
@@ -133,6 +138,10 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     if markdown.startswith("---") or not page.meta.get("description"):
         raise PluginError(f"docs/{page.file.src_uri}: front matter missing or not valid YAML "
                           "(every page needs a title and a description)")
+    missing = _MARKER_PAGES.get(page.file.src_uri, set()) - set(_MARKER.findall(markdown))
+    if missing:
+        raise PluginError(f"docs/{page.file.src_uri}: marker(s) missing: "
+                          + ", ".join(f"<!-- il2ref:{m} -->" for m in sorted(missing)))
     markdown = _MARKER.sub(lambda m: _fill(m, page.file.src_uri), markdown)
     cited = citations.cited_keys(markdown)
     if cited and "citations" in _build:

@@ -221,3 +221,25 @@ def test_failed_build_leaves_last_good_site(project: Path, built_site: Path,
     assert result.returncode != 0
     assert "docs/data/capillary-leak.yaml:2:1: (syntax)" in result.stderr
     assert digest(site) == before
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda text: text + "\n<!-- il2ref:nosuch -->\n",
+     "docs/editors.md: unknown marker <!-- il2ref:nosuch -->"),
+    (lambda text: text.replace("<!-- il2ref:codes -->", ""),
+     "docs/editors.md: marker(s) missing: <!-- il2ref:codes -->"),
+    (lambda text: text.replace("description: How clinicians", "summary: How clinicians"),
+     "docs/editors.md: front matter missing or not valid YAML"),
+])
+def test_a_broken_hand_written_page_fails_the_build(project: Path, tmp_path: Path,
+                                                    change: object, message: str) -> None:
+    page = project / "docs" / "editors.md"
+    page.write_text(change(page.read_text(encoding="utf-8")), encoding="utf-8")  # type: ignore[operator]
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0 and message in result.stderr, result.stderr[-500:]
+
+
+def test_nocase_spans_from_pandoc_are_unwrapped(built_site: Path) -> None:
+    """pandoc keeps `[text]{.nocase}` for BibTeX's "and others"; none reaches a page."""
+    for f in built_site.rglob("index.html"):
+        assert "{.nocase}" not in f.read_text(encoding="utf-8"), f

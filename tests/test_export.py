@@ -191,3 +191,17 @@ def test_a_failed_export_leaves_the_last_dist_in_place(tmp_path: Path,
     with pytest.raises(export_mod.ExportFailed):
         export_mod.export(project, built=BUILT)
     assert [p.name for p in (project / "dist").iterdir()] == ["last-good.txt"]
+
+
+def test_the_data_edition_fits_its_schema_without_an_export() -> None:
+    """In-process, in a second: every record, the combination rules and CSV quoting."""
+    from il2ref.datasets import dataset, export_schema, to_csv
+
+    corpus, _ = load_corpus(ROOT)
+    data = dataset(corpus, corpus.bib_data, version="0", built="2026-01-01")
+    jsonschema.Draft202012Validator(export_schema()).validate(data)
+    rows = list(csv.DictReader(io.StringIO(to_csv(data["rules"]))))
+    assert len(rows) == len(corpus.rules())
+    quoted = next(r for r in rows if "," in r["criterion"])  # commas survive the CSV
+    assert quoted["criterion"] == next(r["criterion"] for r in data["rules"]
+                                       if r["id"] == quoted["id"])

@@ -11,7 +11,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import markdown
+import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -23,6 +25,9 @@ from il2ref.model import Threshold
 from il2ref.render import prose
 from il2ref.units import NUMBER, parse_lab
 
+# The site's own Markdown extensions (mkdocs.yml), snippets aside (it reads files).
+EXTENSIONS = ["abbr", "admonition", "attr_list", "footnotes", "tables",
+              "pymdownx.blocks.caption", "pymdownx.details", "pymdownx.superfences"]
 CASES = settings(max_examples=150, deadline=None,
                  suppress_health_check=[HealthCheck.function_scoped_fixture,
                                         HealthCheck.too_slow])
@@ -111,8 +116,26 @@ def test_any_text_in_braces_is_read_or_refused_with_a_reason(inner: str) -> None
 def test_no_text_becomes_live_markup(text: str) -> None:
     """Whatever an editor types, the page shows it: no element, link, citation or
     footnote comes out of it (the site's own Markdown extensions included)."""
-    html = markdown.markdown(str(prose(text)), extensions=["abbr", "attr_list", "footnotes",
-                                                            "tables", "admonition"])
+    html = markdown.markdown(str(prose(text)), extensions=EXTENSIONS)
     body = re.sub(r"^<p>|</p>$", "", html.strip())
     assert "<" not in body.replace("&lt;", ""), (text, html)
     assert "[@" not in body and "[^" not in body
+
+
+# The escaping boundary, case by case: text that Markdown (with the site's extensions) or
+# pymdownx would read as structure at the start of a line or anywhere in it.
+@pytest.mark.parametrize("text", [
+    "1. a numbered list", "1) a list", "# a heading", "> a quote", "- a bullet", "+ a bullet",
+    "= a setext line", ": a definition", "&amp; an entity", "&#60; a numeric entity",
+    "\\bibliography", "--8<-- \"docs/includes/abbreviations.md\"", "[@textor1987]",
+    "[^1] a footnote", "*emphasis* and __strong__", "`code`", "<b>bold</b>",
+    "| a | table |", "!!! warning \"admonition\"", "[a link](https://example.org)",
+    "![an image](x.png)", "{ #id .class }", "*[IL-2]: an abbreviation", "    indented code",
+    "??? details \"collapsed\"", "/// caption", "$x$ maths", "~~struck~~",
+])
+def test_each_markup_form_is_shown_as_typed(text: str) -> None:
+    html = markdown.markdown(str(prose(text)), extensions=EXTENSIONS)
+    body = re.sub(r"^<p>|</p>$", "", html.strip())
+    assert "<" not in body.replace("&lt;", ""), (text, html)
+    shown = lxml.html.fromstring(f"<div>{html}</div>").text_content()
+    assert " ".join(shown.split()) == " ".join(text.split()), (text, shown)

@@ -136,6 +136,18 @@ EXPECTED = {
     "out-of-range.yaml": [
         "docs/data/out-of-range.yaml:5:8: order: -1 is out of range (minimum 0) [E016]",
         "docs/data/out-of-range.yaml:6:15: search_boost: 0 must be more than 0 [E016]"],
+    "rule-shapes.yaml": [
+        "docs/data/rule-shapes.yaml:13:11: sections[0].conflicts[0].sides: must list at "
+        "least 2 item(s) [E013]",
+        "docs/data/rule-shapes.yaml:20:5: sections[1]: needs at least one of: excerpts or "
+        "conflicts or insert [E010]",
+        "docs/data/rule-shapes.yaml:28:16: rules[0].threshold: required fields are missing: "
+        "low, high [E010]",
+        "docs/data/rule-shapes.yaml:34:16: rules[1].framework: 'hospital-2099' is not in the "
+        "allowed list: label-2024, label-legacy, consensus-2014, post-til-2024, "
+        "institution-2015 [E012]",
+        "docs/data/rule-shapes.yaml:46:7: rules[2].sources: says label version '2024' but "
+        "cites the 'legacy' label [E042]"],
     "rule-old-action.yaml": [
         "docs/data/rule-old-action.yaml:14:13: rules[0].action: 'withhold' is not in the allowed "
         "list: hold-dose, stop-cycle, discontinue-permanently, retreatment-contraindication "

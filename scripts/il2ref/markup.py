@@ -10,8 +10,9 @@ import re
 # and other characters are left alone so that glossary abbreviations such as "IL-2" still match.
 _INLINE = "\\`*_[]<>&@^|{}~$"
 _INLINE_CHAR = re.compile(f"[{re.escape(_INLINE)}]")
-# Characters that only matter at the start of a block (lists, headings, ordered lists).
-_LEADING = re.compile(r"^([-+#=:>]|\d+[.)])")
+# Characters that only matter at the start of a block: lists, headings, ordered lists, and
+# pymdownx's admonitions (!!!), collapsible details (???) and blocks (///).
+_LEADING = re.compile(r"^([-+#=:>!?/]|\d+[.)])")
 
 
 class Trusted(str):

@@ -155,8 +155,10 @@ def _message(error: ValidationError) -> tuple[list[str | int], str, str, bool]:
     path = list(error.absolute_path)
     v, val, inst = error.validator, error.validator_value, error.instance
     if v == "required":
-        missing = next((m for m in val if isinstance(inst, dict) and m not in inst), val[0])
-        return [*path, missing], "required field is missing", "E010", False
+        missing = [m for m in val if isinstance(inst, dict) and m not in inst] or [val[0]]
+        if len(missing) > 1:  # name them all, at their block: fixed in one pass
+            return path, f"required fields are missing: {', '.join(missing)}", "E010", False
+        return [*path, missing[0]], "required field is missing", "E010", False
     if v == "type":
         want = " or ".join(_JSON_TYPES.get(t, t) for t in ([val] if isinstance(val, str) else val))
         return path, f"must be {want}, not {_python_type(inst)}", "E011", False
@@ -222,8 +224,10 @@ def check(doc: YamlDocument, cache_dir: Path | None = None,
     found: list[Diagnostic] = []
     for error in validator(definition, key).iter_errors(doc.data):
         path, message, code, at_key = _message(error)
-        # A missing field has no node: point at its parent block.
-        lookup = path[:-1] if code == "E010" and path else path
+        # A missing field has no node: point at its parent block (the block itself for
+        # "needs at least one of", whose path is the block).
+        single = error.validator == "required" and message == "required field is missing"
+        lookup = path[:-1] if single and path else path
         line, col = doc.position(lookup, key=at_key)
         found.append(Diagnostic(doc.path, line, col, field_name(path), message, code))
     # One message per value: a value of the wrong type needs no second one saying it is not
