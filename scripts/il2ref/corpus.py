@@ -154,13 +154,10 @@ def _locator(doc: yaml_source.YamlDocument, path: list[str | int], source: dict[
 _PAGE_ANCHORS = {"references"}
 
 
-def _anchors(doc: yaml_source.YamlDocument, sections: dict[str, _Place]) -> list[Diagnostic]:
-    """A section's anchor may not repeat a statement's or rule's on the same page, nor one
-    the page writes itself: a link would land on the first of the two."""
-    entries: set[str] = set()
-    for path, obj in _walk(doc.data, []):
-        if len(path) > 2 and isinstance(obj.get("id"), str):
-            entries.add(obj["id"])
+def _anchors(doc: yaml_source.YamlDocument, sections: dict[str, _Place],
+             entries: set[str]) -> list[Diagnostic]:
+    """A section's anchor may not repeat a statement's or rule's on the same page (`entries`),
+    nor one the page writes itself: a link would land on the first of the two."""
     found = []
     for ident, (_, path) in sections.items():
         if ident in entries or ident in _PAGE_ANCHORS:
@@ -242,10 +239,13 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
             known.put(file.name, doc.digest, doc.data)
 
         section_ids: dict[str, _Place] = {}  # anchors: unique within a page only
+        entry_ids: set[str] = set()  # statements' and rules' anchors on this page
         for path, obj in _walk(doc.data, []):
             ident = obj.get("id")
             if isinstance(ident, str) and path:
                 seen = section_ids if path[0] == "sections" and len(path) == 2 else ids
+                if seen is ids:
+                    entry_ids.add(ident)
                 if ident in seen:
                     line, col = doc.position([*path, "id"])
                     first, first_path = seen[ident]
@@ -272,7 +272,7 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
                 diagnostics += _finding_place(doc, path, finding, findings)
             diagnostics += _lab_values(doc, path, obj)
             diagnostics += _label_version(doc, path, obj, bib.label_versions)
-        diagnostics += _anchors(doc, section_ids)
+        diagnostics += _anchors(doc, section_ids, entry_ids)
 
         if not shape and isinstance(doc.data, dict):
             corpus.pages.append(page_from_data(file.stem, display, doc.data))

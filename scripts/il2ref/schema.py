@@ -60,13 +60,19 @@ def schema_bytes() -> tuple[str, bytes]:
     return digest(raw), raw
 
 
+# digest -> parsed schema: keyed by content, so a changed schema is parsed afresh, and the
+# compiled and the message-giving validators look up the same parse.
+_by_key: dict[str, dict[str, Any]] = {}
+
+
+def _parsed(key: str, raw: bytes) -> dict[str, Any]:
+    if key not in _by_key:
+        _by_key[key] = json.loads(raw.decode("utf-8"))
+    return _by_key[key]
+
+
 def schema() -> dict[str, Any]:
     return _parsed(*schema_bytes())
-
-
-@lru_cache(maxsize=4)  # keyed by content: a changed schema is parsed afresh
-def _parsed(key: str, raw: bytes) -> dict[str, Any]:
-    return json.loads(raw.decode("utf-8"))
 
 
 def _root(definition: str | None, root: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -84,8 +90,6 @@ def validator(definition: str | None = None, key: str | None = None) -> Draft202
     root = _parsed(*schema_bytes()) if key is None else _by_key[key]
     return Draft202012Validator(_root(definition, root), format_checker=FormatChecker())
 
-
-_by_key: dict[str, dict[str, Any]] = {}  # digest -> parsed schema, for the two validators
 
 
 def _is_date(value: str) -> bool:
@@ -215,7 +219,7 @@ def check(doc: YamlDocument, cache_dir: Path | None = None,
     """Shape errors of one file against the page schema (or the named definition in it), as
     the schema file is now: both validators use the one read of it."""
     key, raw = schema_bytes()
-    _by_key.setdefault(key, _parsed(key, raw))
+    _parsed(key, raw)  # so both validators below find this read under `key`
     try:
         _fast(cache_dir, definition, key)(doc.data)
         return []
