@@ -20,9 +20,6 @@ $(VENV)/.base: pyproject.toml
 	@python3 -m venv $(VENV) 2>/dev/null || { $(APT) update -qq && $(APT) install -y -qq python3-venv && python3 -m venv $(VENV); }
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e .
-	@# Byte-compile our package as pip does every installed one (an editable install is not):
-	@# where PYTHONDONTWRITEBYTECODE is set, each build would otherwise recompile it (~10 ms).
-	@$(PY) -m compileall -q scripts
 	@touch $@
 
 $(VENV)/.test: $(VENV)/.base

@@ -7,10 +7,10 @@ from pathlib import Path
 import yaml
 
 from conftest import ROOT, mkdocs_build
-from il2ref import render
-from il2ref.bench import make_corpus, make_floor, table
-from il2ref.corpus import load_corpus
-from il2ref.diagnostics import errors
+from il2ref.core.diagnostics import errors
+from il2ref.load.corpus import load_corpus
+from il2ref.render import markdown as render
+from il2ref.tools.bench import make_corpus, make_floor, table
 
 
 def test_synthetic_corpus_is_valid_and_sized(tmp_path: Path) -> None:

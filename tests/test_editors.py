@@ -13,7 +13,7 @@ import yaml
 from test_validation import EXPECTED
 
 from conftest import ENV, FIXTURES, ROOT, copy_project, digest, mkdocs_build
-from il2ref.changelog import diff, statements
+from il2ref.load.history import diff, statements
 
 INVALID = sorted((FIXTURES / "invalid").iterdir())
 
@@ -175,7 +175,7 @@ def test_each_statement_links_to_its_record(built_site: Path) -> None:
 
 def test_freshness_report(built_site: Path) -> None:
     """One row per data page with its review date, on the pinned build date (conftest)."""
-    from il2ref.corpus import load_corpus
+    from il2ref.load.corpus import load_corpus
 
     page = (built_site / "freshness" / "index.html").read_text(encoding="utf-8")
     assert "No page is overdue for review" in page
@@ -217,7 +217,7 @@ def test_changes_since_the_last_release_tag_read_from_git_in_a_fixed_number_of_c
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The release's files come from one `git cat-file --batch`, not one `git show` per file
     (seconds at 1,000 pages), and are kept in .cache/ after the first build."""
-    from il2ref import changelog
+    from il2ref.load import history as changelog
 
     root = tmp_path / "repo"
     data = root / "docs" / "data"
@@ -271,10 +271,10 @@ def test_changes_since_the_last_release_tag_read_from_git_in_a_fixed_number_of_c
 
 def test_editor_tooling_points_at_the_one_schema() -> None:
     settings = (ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8")
-    assert "./scripts/il2ref/page.schema.json" in settings
+    assert "./scripts/il2ref/core/page.schema.json" in settings
     for data in (ROOT / "docs" / "data").glob("*.yaml"):
         first = data.read_text(encoding="utf-8").splitlines()[0]
-        assert first == "# yaml-language-server: $schema=../../scripts/il2ref/page.schema.json"
+        assert first == "# yaml-language-server: $schema=../../scripts/il2ref/core/page.schema.json"
     hooks = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     entries = [h["entry"] for repo in hooks["repos"] for h in repo["hooks"]]
     assert entries == ["make validate", "make build"]

@@ -15,8 +15,8 @@ import jsonschema
 import pytest
 
 from conftest import ROOT, copy_project
-from il2ref.corpus import load_corpus
-from il2ref.editions import file_names
+from il2ref.core.editions import file_names
+from il2ref.load.corpus import load_corpus
 
 BUILT = "2026-01-02"
 
@@ -180,7 +180,7 @@ def test_self_test_answers_are_folded_and_cited(built_site: Path) -> None:
 def test_a_failed_export_leaves_the_last_dist_in_place(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Built aside and swapped: an edition that fails to build leaves dist/ as it was."""
-    from il2ref import export as export_mod
+    from il2ref.editions import export as export_mod
 
     project = copy_project(tmp_path / "project")
     (project / "dist").mkdir()
@@ -195,7 +195,7 @@ def test_a_failed_export_leaves_the_last_dist_in_place(tmp_path: Path,
 
 def test_the_data_edition_fits_its_schema_without_an_export() -> None:
     """In-process, in a second: every record, the combination rules and CSV quoting."""
-    from il2ref.datasets import dataset, export_schema, to_csv
+    from il2ref.editions.data import dataset, export_schema, to_csv
 
     corpus, _ = load_corpus(ROOT)
     data = dataset(corpus, corpus.bib_data, version="0", built="2026-01-01")

@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES
-from il2ref import yaml_source
-from il2ref.corpus import load_corpus
-from il2ref.model import Threshold
-from il2ref.render import prose
-from il2ref.units import NUMBER, parse_lab
+from il2ref.core.model import Threshold
+from il2ref.core.units import NUMBER, parse_lab
+from il2ref.load import yaml_source
+from il2ref.load.corpus import load_corpus
+from il2ref.render.markdown import prose
 
 # The site's own Markdown extensions (mkdocs.yml), snippets aside (it reads files).
 EXTENSIONS = ["abbr", "admonition", "attr_list", "footnotes", "tables",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from il2ref.deploy import content_security_policy, security_headers, serve_with_nginx
+from il2ref.tools.deploy import content_security_policy, security_headers, serve_with_nginx
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,11 @@ import lxml.html
 import pytest
 
 from conftest import ROOT
-from il2ref.card import card_html
-from il2ref.corpus import load_corpus
-from il2ref.model import Corpus, Rule
-from il2ref.quiz import questions
-from il2ref.rules import ACTIONS, allowed_actions, differing
+from il2ref.core.model import Corpus, Rule
+from il2ref.core.rules import ACTIONS, allowed_actions, differing
+from il2ref.load.corpus import load_corpus
+from il2ref.render.card import card_html
+from il2ref.render.quiz import questions
 
 # What each source's own text asks for, independent of the schema: loosening the schema to let
 # the consensus or the post-TIL guidance "discontinue permanently" fails here too.

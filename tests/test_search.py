@@ -35,7 +35,7 @@ def test_author_name_finds_the_citing_page(page, site_url: str) -> None:  # type
     # Reference texts are not indexed; each page's "Cited on this page" line is, so an
     # author's name finds the pages that cite the paper, and those come first.
     from conftest import ROOT
-    from il2ref.corpus import load_corpus
+    from il2ref.load.corpus import load_corpus
 
     corpus, _ = load_corpus(ROOT)
     citing = {f"/{p.slug}/" for p in corpus.pages if "textor1987" in {s.key for s in p.sources()}}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from il2ref.model import Threshold
-from il2ref.render import prose
-from il2ref.units import format_threshold, lab_text, parse_lab
+from il2ref.core.model import Threshold
+from il2ref.core.units import format_threshold, lab_text, parse_lab
+from il2ref.render.markdown import prose
 
 
 @pytest.mark.parametrize(("threshold", "text"), [

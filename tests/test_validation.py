@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT
-from il2ref.corpus import load_corpus
-from il2ref.diagnostics import Severity, errors
+from il2ref.core.diagnostics import Severity, errors
+from il2ref.load.corpus import load_corpus
 
 INVALID = FIXTURES / "invalid"
 
@@ -198,7 +198,7 @@ def test_yaml_tags_are_never_executed(tmp_path: Path) -> None:
 
 def test_oversized_file_is_refused_without_parsing(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from il2ref import yaml_source
+    from il2ref.load import yaml_source
 
     parsed: list[int] = []
     real_loader = yaml_source.Loader
@@ -270,7 +270,7 @@ def test_validation_caches_give_the_same_verdicts_and_survive_damage(
     only a speed-up: a project with every kind of mistake, validated with a cold, a warm and a
     damaged cache, reports exactly the same problems at the same lines (positions in files
     taken from the cache are found by parsing them on demand)."""
-    from il2ref import schema
+    from il2ref.core import schema
 
     checked: list[str] = []
     real_check = schema.check
@@ -334,7 +334,7 @@ def test_outline_items_still_to_cover_are_notes(tmp_path: Path) -> None:
 
 def test_unused_topics_are_reported(tmp_path: Path) -> None:
     notes = messages(mini_project(tmp_path), Severity.NOTE)
-    assert ("scripts/il2ref/page.schema.json:1:1: $defs.topic: note: topic 'renal' is in the "
+    assert ("scripts/il2ref/core/page.schema.json:1:1: $defs.topic: note: topic 'renal' is in the "
             "controlled list but no page, statement or rule uses it [N036]") in notes
     assert not any("'capillary-leak'" in n for n in notes)  # the mini project uses it
 
@@ -352,8 +352,8 @@ def test_unused_topics_are_reported(tmp_path: Path) -> None:
 ])
 def test_locators_are_read_against_the_outline(locator: str, items: list[str],
                                                unknown: list[str]) -> None:
-    from il2ref.model import Outline, OutlineItem
-    from il2ref.outlines import match
+    from il2ref.core.model import Outline, OutlineItem
+    from il2ref.load.outlines import match
 
     outline = Outline("k", "k.yaml", ("copy",), tuple(OutlineItem(loc, "t") for loc in (
         "Boxed Warning", "§2.1", "§2.4", "§2.4 Table 2", "Dosage and Administration", "Table 2",
@@ -369,7 +369,7 @@ def test_a_schema_edit_is_seen_at_once_and_never_cached_under_the_old_verdict(
     the old compiled schema's verdict was stored under the new schema's key)."""
     import json
 
-    from il2ref import schema as schema_mod
+    from il2ref.core import schema as schema_mod
 
     copy = tmp_path / "page.schema.json"
     copy.write_bytes(schema_mod.SCHEMA_PATH.read_bytes())
@@ -391,7 +391,7 @@ def test_a_control_character_is_named_with_the_pure_python_loader_too(
     used to escape as a traceback."""
     import yaml
 
-    from il2ref import yaml_source
+    from il2ref.load import yaml_source
 
     class PureLoader(yaml.SafeLoader):
         pass
@@ -415,7 +415,7 @@ def test_a_shape_rule_without_its_own_message_still_names_itself() -> None:
     """The catch-all (E019) for a schema keyword the messages do not know yet."""
     from jsonschema import Draft202012Validator
 
-    from il2ref.schema import _message
+    from il2ref.core.schema import _message
 
     [error] = Draft202012Validator({"multipleOf": 2}).iter_errors(3)
     path, message, code, _ = _message(error)
@@ -427,7 +427,7 @@ def test_every_code_is_listed_and_provoked_by_a_test() -> None:
     can emit, and each one is provoked by some test: a code without a test fails here."""
     import re
 
-    from il2ref.diagnostics import CODES
+    from il2ref.core.diagnostics import CODES
 
     emitted = set()
     for source in (ROOT / "scripts").rglob("*.py"):

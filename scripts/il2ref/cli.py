@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .corpus import load_corpus
-from .diagnostics import Severity, errors
+from il2ref.core.diagnostics import Severity, errors
+from il2ref.load.corpus import load_corpus
 
 
 def _validate(root: Path) -> int:
@@ -38,15 +38,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "validate":
         return _validate(args.root)
     if args.command == "export":
-        from .export import main as export_main
+        from il2ref.editions.export import main as export_main
 
         return export_main()
     if args.command == "bench":
-        from .bench import main as bench_main
+        from il2ref.tools.bench import main as bench_main
 
         return bench_main()
     if args.command == "lighthouse":
-        from .lighthouse import main as lighthouse_main
+        from il2ref.tools.lighthouse import main as lighthouse_main
 
         return lighthouse_main()
     return 2  # pragma: no cover - argparse rejects unknown commands

@@ -1,0 +1,39 @@
+"""The exported editions: one registry for the export and the Downloads page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Edition:
+    key: str
+    suffix: str  # file name after the stem
+    title: str  # as the Downloads page lists it
+    note: str
+
+    def file_name(self, version: str, built: str) -> str:
+        return f"il2-toxicity-reference-{version}-{built}{self.suffix}"
+
+
+EDITIONS = (
+    Edition("offline", "-offline-site.zip", "Offline site (.zip)",
+            "Unzip anywhere and open index.html: works without a network, search included."),
+    Edition("pdf_a4", "-A4.pdf", "Whole reference, PDF (A4)",
+            "Cover, contents, every page in order, with references."),
+    Edition("pdf_letter", "-Letter.pdf", "Whole reference, PDF (US Letter)",
+            "The same, on Letter paper."),
+    Edition("card", "-bedside-card.pdf", "Bedside card, PDF",
+            "Regimen; what to hold, what stops a cycle, what stops IL-2 for good and what rules "
+            "out the next course; key numbers: two pages."),
+    Edition("epub", ".epub", "Whole reference, EPUB", "For e-readers."),
+    Edition("json", "-data.json", "Data, JSON", "Every excerpt and rule with resolved references."),
+    Edition("schema", "-data.schema.json", "Data schema, JSON Schema", "Describes the JSON file."),
+    Edition("excerpts_csv", "-excerpts.csv", "Excerpts, CSV", "One row per statement."),
+    Edition("rules_csv", "-rules.csv", "Rules, CSV", "One row per hold or stop rule."),
+)
+
+
+def file_names(version: str, built: str) -> dict[str, str]:
+    """key -> the edition's file name; the Downloads page links to exactly these."""
+    return {e.key: e.file_name(version, built) for e in EDITIONS}

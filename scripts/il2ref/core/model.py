@@ -1,0 +1,210 @@
+"""The validated model: plain dataclasses built from schema-valid YAML. No formatting here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    locator: str
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    id: str
+    claim: str
+    sources: tuple[Source, ...]
+    evidence: str
+    topic: str
+    label_version: str | None = None
+    status: str = "verified"
+    key_fact: bool = False
+    explains: str | None = None  # an action this statement explains (shown with it on the card)
+    page: str = ""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    id: str
+    title: str
+    sides: tuple[Excerpt, ...]
+    brief_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Threshold:
+    measure: str
+    comparator: str
+    unit: str
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class Cumulative:
+    counts: str
+    at_least: int
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    system: str
+    framework: str
+    action: str
+    criterion: str
+    sources: tuple[Source, ...]
+    threshold: Threshold | None = None
+    resume: str | None = None
+    status: str = "verified"
+    tier: str | None = None
+    finding: str | None = None  # shared by rules of other sources on the same finding
+    cumulative: Cumulative | None = None
+    page: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    excerpts: tuple[Excerpt, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    insert: str | None = None
+
+    def statements(self) -> list[Excerpt]:
+        """Excerpts, then every side of every "sources differ" note."""
+        return [*self.excerpts, *(side for c in self.conflicts for side in c.sides)]
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    path: str
+    title: str
+    summary: str
+    reviewed: str
+    group: str
+    order: int
+    sections: tuple[Section, ...]
+    rules: tuple[Rule, ...] = ()
+    topic: str | None = None
+    aliases: tuple[str, ...] = ()
+    search_boost: float | None = None
+
+    def excerpts(self) -> list[Excerpt]:
+        return [e for section in self.sections for e in section.statements()]
+
+    def sources(self) -> list[Source]:
+        """Every citation on the page, excerpts and rules alike."""
+        return [s for item in (*self.excerpts(), *self.rules) for s in item.sources]
+
+
+@dataclass(frozen=True)
+class OutlineItem:
+    locator: str
+    title: str
+    status: str = "expected"  # or left-out, not-seen
+    reason: str | None = None
+    line: int = 0  # where it is in its outline file, for notes
+    col: int = 0
+
+
+@dataclass(frozen=True)
+class Outline:
+    """The sections, tables or rows of one key source (docs/data/sources/<key>.yaml)."""
+    source: str
+    path: str
+    read: tuple[str, ...]
+    items: tuple[OutlineItem, ...]
+
+
+@dataclass
+class Corpus:
+    pages: list[Page] = field(default_factory=list)
+    bib_keys: dict[str, int] = field(default_factory=dict)
+    bib_years: dict[str, str] = field(default_factory=dict)
+    bib_labels: dict[str, str] = field(default_factory=dict)
+    # The parsed references.bib (pybtex) and its text, handed on to mkdocs-bibtex.
+    bib_data: Any = None
+    bib_text: str = ""
+    documents: dict[str, Any] = field(default_factory=dict)  # file name -> parsed YAML
+    outlines: dict[str, Outline] = field(default_factory=dict)  # citation key -> its outline
+
+    def excerpts(self) -> list[Excerpt]:
+        return [e for p in self.pages for e in p.excerpts()]
+
+    def rules(self) -> list[Rule]:
+        return [r for p in self.pages for r in p.rules]
+
+    def cited_keys(self) -> set[str]:
+        return {s.key for p in self.pages for s in p.sources()}
+
+
+def _sources(raw: list[dict[str, Any]]) -> tuple[Source, ...]:
+    return tuple(Source(s["key"], s["locator"]) for s in raw)
+
+
+def _excerpt(raw: dict[str, Any], page: str) -> Excerpt:
+    return Excerpt(
+        id=raw["id"], claim=raw["claim"], sources=_sources(raw["sources"]),
+        evidence=raw["evidence"], topic=raw["topic"], label_version=raw.get("label_version"),
+        status=raw.get("status", "verified"), key_fact=raw.get("key_fact", False),
+        explains=raw.get("explains"), page=page,
+    )
+
+
+def _rule(raw: dict[str, Any], page: str) -> Rule:
+    t, c = raw.get("threshold"), raw.get("cumulative")
+    return Rule(
+        id=raw["id"], system=raw["system"], framework=raw["framework"], action=raw["action"],
+        criterion=raw["criterion"], sources=_sources(raw["sources"]),
+        threshold=Threshold(**t) if t else None, resume=raw.get("resume"),
+        status=raw.get("status", "verified"), tier=raw.get("tier"), finding=raw.get("finding"),
+        cumulative=Cumulative(**c) if c else None, page=page,
+    )
+
+
+def page_from_data(slug: str, path: str, data: dict[str, Any]) -> Page:
+    sections = tuple(
+        Section(
+            id=s["id"], title=s["title"],
+            excerpts=tuple(_excerpt(e, slug) for e in s.get("excerpts", [])),
+            conflicts=tuple(
+                Conflict(c["id"], c["title"], tuple(_excerpt(e, slug) for e in c["sides"]),
+                         c.get("brief_ref"))
+                for c in s.get("conflicts", [])
+            ),
+            insert=s.get("insert"),
+        )
+        for s in data["sections"]
+    )
+    return Page(
+        slug=slug, path=path, title=data["title"], summary=data["summary"],
+        reviewed=data["reviewed"], group=data["group"], order=data["order"], sections=sections,
+        rules=tuple(_rule(r, slug) for r in data.get("rules", [])), topic=data.get("topic"),
+        aliases=tuple(data.get("aliases", [])), search_boost=data.get("search_boost"),
+    )
+
+
+def outline_from_data(path: str, data: dict[str, Any],
+                      places: list[tuple[int, int]]) -> Outline:
+    return Outline(source=data["source"], path=path, read=tuple(data["read"]), items=tuple(
+        OutlineItem(i["locator"], i["title"], i.get("status", "expected"), i.get("reason"),
+                    line, col)
+        for i, (line, col) in zip(data["items"], places, strict=True)))
+
+
+@dataclass
+class Changes:
+    since: str | None
+    added: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)
+    changed: list[tuple[str, str, str]] = field(default_factory=list)
+    # Why the release history could not be read (then nothing is known to be tagged), and
+    # whether that would publish a wrong page (a shallow clone) rather than just say so.
+    history_problem: str | None = None
+    history_wrong: bool = False

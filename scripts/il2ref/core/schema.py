@@ -1,0 +1,51 @@
+"""The one JSON Schema for page files: where it is, its digest, and its parse.
+
+Everything derived from the schema (vocabularies, validators, the editor guide) reads it here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from il2ref.core.cache import digest
+
+SCHEMA_PATH = Path(__file__).with_name("page.schema.json")
+
+
+def schema_bytes() -> tuple[str, bytes]:
+    """(SHA-256, bytes) of the schema file as it is now: everything derived from the schema is
+    keyed by this digest, so an edit made while `mkdocs serve` runs is seen at once and a
+    result checked against the old schema is never stored under the new one's key."""
+    raw = SCHEMA_PATH.read_bytes()
+    return digest(raw), raw
+
+
+# digest -> parsed schema: keyed by content, so a changed schema is parsed afresh, and the
+# compiled and the message-giving validators look up the same parse.
+_by_key: dict[str, dict[str, Any]] = {}
+
+
+def parsed(key: str, raw: bytes) -> dict[str, Any]:
+    if key not in _by_key:
+        _by_key[key] = json.loads(raw.decode("utf-8"))
+    return _by_key[key]
+
+
+def parsed_by(key: str) -> dict[str, Any]:
+    """The parse already made for this digest (by `parsed`)."""
+    return _by_key[key]
+
+
+def schema() -> dict[str, Any]:
+    return parsed(*schema_bytes())
+
+
+def rooted(definition: str | None, root: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The page schema, or one of its $defs as the root (source outline files use `outline`)."""
+    root = root if root is not None else schema()
+    if definition is None:
+        return root
+    return {"$id": f"{root['$id']}:{definition}", "$defs": root["$defs"],
+            "$ref": f"#/$defs/{definition}"}

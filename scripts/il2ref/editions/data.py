@@ -1,0 +1,123 @@
+"""The machine-readable edition: every excerpt and rule as JSON and CSV, references resolved."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from pybtex.database import BibliographyData
+
+from il2ref.core.model import Corpus, Excerpt, Rule, Source
+from il2ref.core.rules import ACTIONS, FRAMEWORKS, TIERS, differing, others
+from il2ref.core.units import BRACES, format_threshold, lab_text
+
+SCHEMA_PATH = Path(__file__).with_name("export.schema.json")
+
+
+def references(bib: BibliographyData, texts: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Each cited reference: its text as the site formats it (AMA, `texts`), and the fields a
+    program may want on their own."""
+    out: dict[str, dict[str, str]] = {}
+    for key in sorted(texts):
+        entry = bib.entries[key]
+        ref = {"key": key, "type": entry.type, "text": texts[key]}
+        for name in ("year", "doi", "url", "pmid", "label_version", "verification"):
+            if name in entry.fields:
+                ref[name] = str(entry.fields[name])
+        out[key] = ref
+    return out
+
+
+def _plain(text: str) -> str:
+    return BRACES.sub(lambda m: lab_text(m[1]) or m[0], " ".join(text.split()))
+
+
+def _citations(sources: tuple[Source, ...], refs: dict[str, dict[str, str]]) -> list[dict]:
+    return [{"key": s.key, "locator": s.locator, "reference": refs[s.key]["text"]}
+            for s in sources]
+
+
+def _excerpt(e: Excerpt, page: Any, section: str, refs: dict, conflict: str | None) -> dict:
+    rec: dict[str, Any] = {
+        "id": e.id, "page": page.slug, "page_title": page.title, "section": section,
+        "kind": "conflict-side" if conflict else "statement", "claim": _plain(e.claim),
+        "evidence": e.evidence, "topic": e.topic, "status": e.status, "key_fact": e.key_fact,
+        "citations": _citations(e.sources, refs),
+    }
+    if conflict:
+        rec["conflict"] = conflict
+    if e.label_version:
+        rec["label_version"] = e.label_version
+    return rec
+
+
+def _rule(r: Rule, refs: dict, differ: dict[str, list[Rule]]) -> dict:
+    rec: dict[str, Any] = {
+        "id": r.id, "page": r.page, "system": r.system, "framework": r.framework,
+        "action": r.action, "action_title": ACTIONS[r.action], "criterion": _plain(r.criterion),
+        "status": r.status, "citations": _citations(r.sources, refs),
+    }
+    rec.update({k: v for k, v in (("tier", r.tier), ("finding", r.finding)) if v})
+    if r.cumulative:
+        rec.update(counts=r.cumulative.counts, at_least=r.cumulative.at_least)
+    if rivals := others(r, differ):
+        rec["sources_differ"] = [o.id for o in rivals]
+    if r.threshold:
+        t = r.threshold
+        rec.update(threshold=format_threshold(t), measure=t.measure, comparator=t.comparator,
+                   unit=t.unit)
+        rec.update({k: v for k, v in (("value", t.value), ("low", t.low), ("high", t.high))
+                    if v is not None})
+    if r.resume:
+        rec["resume"] = _plain(r.resume)
+    return rec
+
+
+def dataset(corpus: Corpus, texts: dict[str, str], *, version: str, built: str) -> dict:
+    """`texts`: key -> reference text, from `il2ref.site.citations.reference_texts`."""
+    refs = references(corpus.bib_data, texts)
+    differ = differing(corpus.rules())
+    excerpts = []
+    for page in corpus.pages:
+        for section in page.sections:
+            excerpts += [_excerpt(e, page, section.title, refs, None) for e in section.excerpts]
+            for c in section.conflicts:
+                excerpts += [_excerpt(e, page, section.title, refs, c.title) for e in c.sides]
+    return {"version": version, "built": built, "excerpts": excerpts,
+            "rules": [_rule(r, refs, differ) for r in corpus.rules()], "references": refs}
+
+
+def to_csv(records: list[dict]) -> str:
+    """Flat CSV: citations joined as 'key (locator) — reference' with ' | ' between them."""
+    columns: list[str] = []
+    for rec in records:
+        columns += [k for k in rec if k not in columns]
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for rec in records:
+        row = dict(rec)
+        row["citations"] = " | ".join(
+            f"{c['key']} ({c['locator']}) — {c['reference']}" for c in rec["citations"])
+        writer.writerow(row)
+    return buf.getvalue()
+
+
+def export_schema() -> dict[str, Any]:
+    """The data edition's schema, its lists filled from the page schema's (one registry)."""
+    definition = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    rule = definition["$defs"]["rule"]["properties"]
+    for name, values in (("framework", FRAMEWORKS), ("action", ACTIONS), ("tier", TIERS)):
+        rule[name]["enum"] = list(values)
+    return definition
+
+
+def schema_text() -> str:
+    return json.dumps(export_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_json(data: dict, path: Path) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

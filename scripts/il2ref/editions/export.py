@@ -1,0 +1,150 @@
+"""`il2ref export`: every edition into dist/, named by version and build date.
+
+Builds run through MkDocs itself (online, offline and print configs); PDFs are printed by
+headless Chromium through Playwright, EPUB by pandoc. Nothing here converts HTML by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import lxml.html
+import pypandoc
+
+from il2ref import __version__
+from il2ref.core.cache import CACHE_DIR
+from il2ref.core.diagnostics import ValidationFailed
+from il2ref.core.editions import file_names
+from il2ref.editions.chromium import CHROMIUM, CHROMIUM_ARGS
+from il2ref.editions.data import dataset, schema_text, to_csv, write_json
+from il2ref.load.corpus import BIB_FILE, require_corpus
+from il2ref.render.card import card_html
+from il2ref.site.citations import reference_texts
+
+SHIM = Path("node_modules/iframe-worker/shim/index.js")
+
+
+class ExportFailed(Exception):
+    """An edition could not be made; `dist/` is left as it was."""
+
+
+def _mkdocs(root: Path, config: str, site: Path, env: dict[str, str]) -> None:
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f",
+                             config, "--site-dir", str(site)], cwd=root, env=env)
+    if result.returncode != 0:
+        raise ExportFailed(f"mkdocs build -f {config} failed (its messages are above)")
+
+
+def _pdf(html: Path, out: Path, *, paper: str | None) -> None:
+    """Page numbers come from mkdocs-print-site-plugin's own @page CSS."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(html.as_uri(), wait_until="load")
+        page.emulate_media(media="print")
+        options: dict[str, object] = {"path": str(out), "print_background": True}
+        if paper:
+            options.update(format=paper, margin={"top": "15mm", "bottom": "18mm",
+                                                 "left": "14mm", "right": "14mm"})
+        else:
+            options["prefer_css_page_size"] = True
+        page.pdf(**options)
+        browser.close()
+
+
+def _epub(print_page: Path, out: Path, work: Path) -> None:
+    """Pandoc reads the print page's article only, so navigation chrome stays out."""
+    tree = lxml.html.parse(str(print_page)).getroot()
+    article = tree.cssselect("article")[0]
+    for junk in article.cssselect("script, .headerlink, .md-source-file"):
+        junk.drop_tree()
+    src = work / "reference.html"
+    src.write_text("<html><head><title>IL-2 Toxicity Reference</title></head><body>"
+                   + lxml.html.tostring(article, encoding="unicode") + "</body></html>",
+                   encoding="utf-8")
+    pypandoc.convert_file(str(src), "epub3", outputfile=str(out), extra_args=[
+        "--metadata", "title=IL-2 Toxicity Reference", "--metadata", "lang=en",
+        "--toc", "--toc-depth=2"])
+
+
+def export(root: Path, *, built: str) -> Path:
+    """Every edition into `dist/`, built aside in `.build/dist` and swapped in at the end, so a
+    failed export leaves the last good `dist/` in place (as `make build` does for `site/`)."""
+    version = __version__
+    names = file_names(version, built)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "IL2REF_BUILD_DATE": built}
+    corpus, _ = require_corpus(root)  # validated, with references.bib parsed once
+
+    work = root / ".build" / "export"
+    dist = root / ".build" / "dist"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(dist, ignore_errors=True)
+    work.mkdir(parents=True)
+    dist.mkdir()
+    files = dist / "files"  # every download; also copied into the online site
+    files.mkdir()
+
+    # Data edition, with references as the site gives them
+    texts = reference_texts(root / BIB_FILE, corpus, root / CACHE_DIR)
+    data = dataset(corpus, texts, version=version, built=built)
+    write_json(data, files / names["json"])
+    (files / names["schema"]).write_text(schema_text(), encoding="utf-8")
+    (files / names["excerpts_csv"]).write_text(to_csv(data["excerpts"]), encoding="utf-8")
+    (files / names["rules_csv"]).write_text(to_csv(data["rules"]), encoding="utf-8")
+
+    # Bedside card
+    card = work / "card.html"
+    card.write_text(card_html(corpus, texts, version=version, built=built), encoding="utf-8")
+    _pdf(card, files / names["card"], paper=None)
+
+    # Whole reference: PDF (A4 and Letter) and EPUB from the print-site page
+    _mkdocs(root, "mkdocs.print.yml", work / "print", env)
+    print_page = work / "print" / "print_page" / "index.html"
+    _pdf(print_page, files / names["pdf_a4"], paper="A4")
+    _pdf(print_page, files / names["pdf_letter"], paper="Letter")
+    _epub(print_page, files / names["epub"], work)
+
+    # Offline site: the search shim ships inside the bundle instead of coming from a CDN
+    top = Path(names["offline"]).stem  # the zip's one folder
+    offline = work / top
+    _mkdocs(root, "mkdocs.offline.yml", offline, env)
+    shim = root / SHIM
+    if not shim.exists():
+        raise ExportFailed(f"{SHIM} is missing: run `npm ci` (make export does)")
+    target = offline / "assets" / "javascripts" / "iframe-worker-shim.js"
+    shutil.copy(shim, target)
+    shutil.make_archive(str(files / top), "zip", root_dir=work, base_dir=top)
+
+    # Online site, with the downloads inside it
+    online = dist / "site"
+    _mkdocs(root, "mkdocs.yml", online, env)
+    shutil.copytree(files, online / "files")
+
+    final = root / "dist"
+    old = root / ".build" / "dist-old"
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    dist.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def main() -> int:
+    from il2ref.core.dates import build_date
+
+    try:
+        dist = export(Path.cwd(), built=build_date())
+    except (ExportFailed, ValidationFailed) as failed:  # the command line decides the exit
+        print(f"export: {failed}\nexport: dist/ is unchanged", file=sys.stderr)
+        return 1
+    for f in sorted((dist / "files").iterdir()):
+        print(f"{f.stat().st_size:>12,}  dist/files/{f.name}")
+    print("online site with downloads: dist/site/")
+    return 0

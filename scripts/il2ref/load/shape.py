@@ -1,0 +1,177 @@
+"""A file's shape checked against the page schema, and schema errors turned into editor
+messages (file:line:col, field, code)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import fastjsonschema
+
+if TYPE_CHECKING:  # imported when a file is invalid: a valid build never pays for jsonschema
+    from jsonschema import Draft202012Validator, ValidationError
+
+from il2ref.core.diagnostics import Diagnostic
+from il2ref.core.schema import parsed, parsed_by, rooted, schema_bytes
+from il2ref.load.yaml_source import YamlDocument
+
+_JSON_TYPES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "array": "a list",
+    "object": "a block of fields",
+    "boolean": "true or false",
+    "null": "empty",
+}
+
+
+def _python_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a block of fields"
+    if value is None:
+        return "empty"
+    return type(value).__name__
+
+
+def validator(definition: str | None = None, key: str | None = None) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    root = parsed(*schema_bytes()) if key is None else parsed_by(key)
+    return Draft202012Validator(rooted(definition, root), format_checker=FormatChecker())
+
+
+
+def _is_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=8)
+def _fast(definition: str | None, key: str) -> Callable[[Any], Any]:
+    """The same schema compiled to Python by fastjsonschema, once per schema digest: it checks
+    the usual valid file in ~25 ms where jsonschema takes ~240 ms (21 files, measured).
+    jsonschema still produces the messages when a file is invalid. The schema uses no keyword
+    beyond draft-07 (tests/test_validation.py checks), so it compiles as draft-07."""
+    compiled = {**rooted(definition, parsed_by(key)),
+                "$schema": "http://json-schema.org/draft-07/schema#"}
+    return fastjsonschema.compile(compiled, formats={"date": _is_date})
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z_$][\w$-]*\Z")
+
+
+def field_name(path: list[str | int]) -> str:
+    """sections[0].excerpts[1].claim; a name that is not a plain word is quoted, so a key
+    typed with a newline or a colon cannot break the one-line `file:line:col: field:` form."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif not _PLAIN_NAME.match(str(part)):
+            out += f"[{str(part)!r}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top)"
+
+
+def _message(error: ValidationError) -> tuple[list[str | int], str, str, bool]:
+    """(path of the field, message, code, point at key?) for one schema error."""
+    path = list(error.absolute_path)
+    v, val, inst = error.validator, error.validator_value, error.instance
+    if v == "required":
+        missing = [m for m in val if isinstance(inst, dict) and m not in inst] or [val[0]]
+        if len(missing) > 1:  # name them all, at their block: fixed in one pass
+            return path, f"required fields are missing: {', '.join(missing)}", "E010", False
+        return [*path, missing[0]], "required field is missing", "E010", False
+    if v == "type":
+        want = " or ".join(_JSON_TYPES.get(t, t) for t in ([val] if isinstance(val, str) else val))
+        return path, f"must be {want}, not {_python_type(inst)}", "E011", False
+    if v == "enum" and "then" in error.absolute_schema_path:
+        # A list that depends on another field (the rule's source): say which and why.
+        allowed = ", ".join(str(a) for a in val)
+        why = error.schema.get("description", "")
+        message = f"{inst!r} does not fit this rule: {why} (allowed here: {allowed})"
+        return path, message, "E043", False
+    if v == "enum":
+        allowed = ", ".join(str(a) for a in val)
+        return path, f"{inst!r} is not in the allowed list: {allowed}", "E012", False
+    if v == "oneOf" and all("const" in b for b in val):
+        allowed = ", ".join(str(b["const"]) for b in val)
+        return path, f"{inst!r} is not in the allowed list: {allowed}", "E012", False
+    if v == "const":
+        return path, f"must be {val!r}", "E012", False
+    if v == "minLength":
+        if isinstance(inst, str) and not inst.strip():
+            return path, "must not be empty", "E013", False
+        return path, f"is too short (at least {val} characters)", "E013", False
+    if v == "minItems":
+        return path, f"must list at least {val} item(s)", "E013", False
+    if v == "pattern" and isinstance(inst, str) and not inst.strip():
+        return path, "must not be empty", "E013", False
+    if v == "additionalProperties":
+        extra = sorted(set(inst) - set(error.schema.get("properties", {})))
+        name = extra[0] if extra else "?"
+        known = ", ".join(error.schema.get("properties", {}))
+        return [*path, name], f"unknown field {name!r}; allowed fields: {known}", "E014", True
+    if v in ("pattern", "format"):
+        hint = error.schema.get("description") or error.schema.get("title") or v
+        example = error.schema.get("examples", [None])[0]
+        tail = f" (for example {example!r})" if example else ""
+        return path, f"{inst!r} is not in the expected form: {hint}{tail}", "E015", False
+    if v == "anyOf" and error.schema.get("anyOf") and all(
+        "required" in b for b in error.schema["anyOf"]
+    ):
+        options = " or ".join(b["required"][0] for b in error.schema["anyOf"])
+        return path, f"needs at least one of: {options}", "E010", False
+    if v in ("minimum", "maximum"):
+        return path, f"{inst!r} is out of range ({v} {val})", "E016", False
+    if v == "exclusiveMinimum":
+        return path, f"{inst!r} must be more than {val}", "E016", False
+    if v == "maxLength":
+        return path, f"is too long (at most {val} characters)", "E013", False
+    if v == "uniqueItems":
+        return path, "the same entry is listed twice; keep one", "E023", False
+    return path, error.message, "E019", False
+
+
+def check(doc: YamlDocument, definition: str | None = None) -> list[Diagnostic]:
+    """Shape errors of one file against the page schema (or the named definition in it), as
+    the schema file is now: both validators use the one read of it."""
+    key, raw = schema_bytes()
+    parsed(key, raw)  # so both validators below find this read under `key`
+    try:
+        _fast(definition, key)(doc.data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass  # fall through to jsonschema for every error with its message
+    found: list[Diagnostic] = []
+    for error in validator(definition, key).iter_errors(doc.data):
+        path, message, code, at_key = _message(error)
+        # A missing field has no node: point at its parent block (the block itself for
+        # "needs at least one of", whose path is the block).
+        single = error.validator == "required" and message == "required field is missing"
+        lookup = path[:-1] if single and path else path
+        line, col = doc.position(lookup, key=at_key)
+        found.append(Diagnostic(doc.path, line, col, field_name(path), message, code))
+    # One message per value: a value of the wrong type needs no second one saying it is not
+    # in the list, and a value outside the whole list none saying it is not allowed here.
+    wrong_type = {(d.line, d.col) for d in found if d.code == "E011"}
+    unknown = {(d.line, d.col) for d in found if d.code == "E012"}
+    return sorted({d for d in found
+                   if not (d.code != "E011" and (d.line, d.col) in wrong_type)
+                   and not (d.code == "E043" and (d.line, d.col) in unknown)})

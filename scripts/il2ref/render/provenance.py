@@ -1,0 +1,72 @@
+"""Provenance views: every statement by source, evidence freshness, and what changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from il2ref.core.model import Corpus, Excerpt, Page, Rule
+from il2ref.core.rules import ACTIONS, FRAMEWORKS
+from il2ref.render.markdown import prose, template
+from il2ref.render.markup import Trusted
+
+
+@dataclass(frozen=True)
+class Record:
+    id: str
+    text: Trusted
+    page: Page
+    locator: str
+
+
+def by_source(corpus: Corpus) -> list[tuple[str, str, list[Record]]]:
+    """(key, 'Author year', records) for every cited source, most-cited first."""
+    records: dict[str, list[Record]] = {}
+    for page in corpus.pages:
+        items: list[Excerpt | Rule] = [*page.excerpts(), *page.rules]
+        for item in items:
+            if isinstance(item, Rule):
+                text = Trusted(f"{FRAMEWORKS[item.framework]}, {ACTIONS[item.action].lower()}: "
+                               f"{prose(item.criterion)}")
+            else:
+                text = prose(item.claim)
+            for s in item.sources:
+                records.setdefault(s.key, []).append(Record(item.id, text, page, s.locator))
+    order = sorted(records, key=lambda k: (-len(records[k]), k))
+    return [(k, corpus.bib_labels.get(k, k), records[k]) for k in order]
+
+
+def by_source_markdown(corpus: Corpus) -> str:
+    return template("by-source.md.j2").render(sources=[
+        (Trusted(k), label, recs) for k, label, recs in by_source(corpus)])
+
+
+@dataclass(frozen=True)
+class Freshness:
+    page: Page
+    reviewed: str
+    oldest: int | str  # year of the oldest source, or "—"
+    newest: int | str
+    unverified: int
+    overdue: bool
+
+
+def freshness(corpus: Corpus, *, today: dt.date, interval_days: int) -> list[Freshness]:
+    rows = []
+    for page in corpus.pages:
+        keys = {s.key for s in page.sources()}
+        years = sorted(int(y) for k in keys if (y := corpus.bib_years.get(k, "")).isdigit())
+        reviewed = dt.date.fromisoformat(page.reviewed)
+        unverified = sum(e.status == "unverified" for e in page.excerpts()) + sum(
+            r.status == "unverified" for r in page.rules)
+        rows.append(Freshness(page, page.reviewed, years[0] if years else "—",
+                              years[-1] if years else "—", unverified,
+                              (today - reviewed).days > interval_days))
+    return rows
+
+
+def freshness_markdown(rows: list[Freshness], *, today: dt.date,
+                       interval_days: int) -> str:
+    return template("freshness.md.j2").render(
+        rows=rows, interval=interval_days, today=today.isoformat(),
+        overdue=[r for r in rows if r.overdue])
