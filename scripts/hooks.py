@@ -27,7 +27,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 # Before mkdocs-bibtex turns [@key] into footnotes.
 @event_priority(100)
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return build.check_markdown(_this_build["now"], markdown, page.file.src_uri, page.meta)
+    return build.check_markdown(_this_build["now"], markdown, page)
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

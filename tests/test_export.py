@@ -26,7 +26,7 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = copy_project(tmp_path_factory.mktemp("export") / "project")
     (project / "node_modules").symlink_to(ROOT / "node_modules")
     # Its own process, as `make export` runs it (Playwright's sync API allows one per process).
-    subprocess.run([sys.executable, "-c", "import sys, pathlib; from il2ref.export import "
+    subprocess.run([sys.executable, "-c", "import sys, pathlib; from il2ref.editions.export import "
                     "export; export(pathlib.Path.cwd(), built=sys.argv[1])", BUILT],
                    cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, check=True)
     return project / "dist"
@@ -198,7 +198,8 @@ def test_the_data_edition_fits_its_schema_without_an_export() -> None:
     from il2ref.editions.data import dataset, export_schema, to_csv
 
     corpus, _ = load_corpus(ROOT)
-    data = dataset(corpus, corpus.bib_data, version="0", built="2026-01-01")
+    texts = {key: f"Reference {key}." for key in corpus.cited_keys()}
+    data = dataset(corpus, texts, version="0", built="2026-01-01")
     jsonschema.Draft202012Validator(export_schema()).validate(data)
     rows = list(csv.DictReader(io.StringIO(to_csv(data["rules"]))))
     assert len(rows) == len(corpus.rules())

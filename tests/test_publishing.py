@@ -99,5 +99,5 @@ def test_github_pages_workflow_builds_strictly() -> None:
     assert any(s.get("uses", "").startswith("actions/deploy-pages")
                for s in workflow["jobs"]["deploy"]["steps"])
     # The export's MkDocs builds are strict: a warning fails the published build.
-    assert '"build", "--strict"' in (ROOT / "scripts" / "il2ref" / "export.py").read_text(
-        encoding="utf-8")
+    export = ROOT / "scripts" / "il2ref" / "editions" / "export.py"
+    assert '"build", "--strict"' in export.read_text(encoding="utf-8")

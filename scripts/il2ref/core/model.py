@@ -100,7 +100,8 @@ class Page:
 
     def sources(self) -> list[Source]:
         """Every citation on the page, excerpts and rules alike."""
-        return [s for item in (*self.excerpts(), *self.rules) for s in item.sources]
+        return ([s for e in self.excerpts() for s in e.sources]
+                + [s for r in self.rules for s in r.sources])
 
 
 @dataclass(frozen=True)

@@ -48,13 +48,11 @@ def _pdf(html: Path, out: Path, *, paper: str | None) -> None:
         page = browser.new_page()
         page.goto(html.as_uri(), wait_until="load")
         page.emulate_media(media="print")
-        options: dict[str, object] = {"path": str(out), "print_background": True}
         if paper:
-            options.update(format=paper, margin={"top": "15mm", "bottom": "18mm",
-                                                 "left": "14mm", "right": "14mm"})
+            page.pdf(path=str(out), print_background=True, format=paper,
+                     margin={"top": "15mm", "bottom": "18mm", "left": "14mm", "right": "14mm"})
         else:
-            options["prefer_css_page_size"] = True
-        page.pdf(**options)
+            page.pdf(path=str(out), print_background=True, prefer_css_page_size=True)
         browser.close()
 
 

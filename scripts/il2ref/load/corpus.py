@@ -64,13 +64,13 @@ def _lab_values(doc: yaml_source.YamlDocument, path: list[str | int],
             continue
         field = shape.field_name([*path, name])
         for m in BRACES.finditer(text):
-            problem = parse_lab(m[1])
-            if isinstance(problem, str):
+            parsed = parse_lab(m[1])
+            if isinstance(parsed, str):
                 line, col = _place_of(doc, [*path, name], m[0])
-                found.append(Diagnostic(doc.path, line, col, field, problem, "E040"))
+                found.append(Diagnostic(doc.path, line, col, field, parsed, "E040"))
         rest = BRACES.sub("", text)
         bare = BARE_UNIT.search(rest)
-        problem = None
+        problem: str | None = None
         if bare:
             problem = (f"write lab values as {{creatinine 2.5–2.9 mg/dL}}, "
                        f"{{bilirubin 7 mg/dL}} or {{platelets 50,000 /mm3}} so the SI value "

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import fastjsonschema
 
@@ -92,7 +92,8 @@ def field_name(path: list[str | int]) -> str:
 def _message(error: ValidationError) -> tuple[list[str | int], str, str, bool]:
     """(path of the field, message, code, point at key?) for one schema error."""
     path = list(error.absolute_path)
-    v, val, inst = error.validator, error.validator_value, error.instance
+    v, val, inst = error.validator, cast(Any, error.validator_value), cast(Any, error.instance)
+    schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
     if v == "required":
         missing = [m for m in val if isinstance(inst, dict) and m not in inst] or [val[0]]
         if len(missing) > 1:  # name them all, at their block: fixed in one pass
@@ -104,7 +105,7 @@ def _message(error: ValidationError) -> tuple[list[str | int], str, str, bool]:
     if v == "enum" and "then" in error.absolute_schema_path:
         # A list that depends on another field (the rule's source): say which and why.
         allowed = ", ".join(str(a) for a in val)
-        why = error.schema.get("description", "")
+        why = schema.get("description", "")
         message = f"{inst!r} does not fit this rule: {why} (allowed here: {allowed})"
         return path, message, "E043", False
     if v == "enum":
@@ -124,19 +125,19 @@ def _message(error: ValidationError) -> tuple[list[str | int], str, str, bool]:
     if v == "pattern" and isinstance(inst, str) and not inst.strip():
         return path, "must not be empty", "E013", False
     if v == "additionalProperties":
-        extra = sorted(set(inst) - set(error.schema.get("properties", {})))
+        extra = sorted(set(inst) - set(schema.get("properties", {})))
         name = extra[0] if extra else "?"
-        known = ", ".join(error.schema.get("properties", {}))
+        known = ", ".join(schema.get("properties", {}))
         return [*path, name], f"unknown field {name!r}; allowed fields: {known}", "E014", True
     if v in ("pattern", "format"):
-        hint = error.schema.get("description") or error.schema.get("title") or v
-        example = error.schema.get("examples", [None])[0]
+        hint = schema.get("description") or schema.get("title") or v
+        example = schema.get("examples", [None])[0]
         tail = f" (for example {example!r})" if example else ""
         return path, f"{inst!r} is not in the expected form: {hint}{tail}", "E015", False
-    if v == "anyOf" and error.schema.get("anyOf") and all(
-        "required" in b for b in error.schema["anyOf"]
+    if v == "anyOf" and schema.get("anyOf") and all(
+        "required" in b for b in schema["anyOf"]
     ):
-        options = " or ".join(b["required"][0] for b in error.schema["anyOf"])
+        options = " or ".join(b["required"][0] for b in schema["anyOf"])
         return path, f"needs at least one of: {options}", "E010", False
     if v in ("minimum", "maximum"):
         return path, f"{inst!r} is out of range ({v} {val})", "E016", False

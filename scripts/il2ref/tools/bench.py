@@ -19,8 +19,8 @@ from pathlib import Path
 
 import yaml
 
-from il2ref.load import shape
 from il2ref.core.dates import build_date
+from il2ref.load import shape
 from il2ref.load.corpus import load_corpus
 from il2ref.site.pages import generated_pages, nav
 
@@ -118,19 +118,20 @@ def _timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
     """(seconds, peak RSS in MB) of one child process."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
+    with open(os.devnull, "wb") as quiet, subprocess.Popen(
+            cmd, cwd=cwd, env=env, stdout=quiet, stderr=subprocess.PIPE) as proc:
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        stderr = proc.stderr.read().decode() if proc.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed in {cwd}: {proc.stderr.read().decode()}")
+        raise RuntimeError(f"{' '.join(cmd)} failed in {cwd}: {stderr}")
     return seconds, usage.ru_maxrss / 1024
 
 
 def _rebuild(project: Path, site: Path) -> float:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    out = subprocess.run([sys.executable, "-m", "il2ref.tools.rebuild_probe", str(site)], cwd=project, env=env,
-                         capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-m", "il2ref.tools.rebuild_probe", str(site)],
+                         cwd=project, env=env, capture_output=True, text=True)
     if out.returncode:
         raise RuntimeError(out.stderr[-2000:])
     return float(out.stdout.strip().splitlines()[-1])

@@ -14,6 +14,7 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from il2ref.editions.chromium import CHROMIUM_ARGS
 from il2ref.tools.deploy import serve_with_nginx
@@ -26,13 +27,13 @@ METRICS = {"fcp_ms": "first-contentful-paint", "lcp_ms": "largest-contentful-pai
            "tbt_ms": "total-blocking-time", "cls": "cumulative-layout-shift"}
 
 
-def run(root: Path) -> list[dict[str, object]]:
+def run(root: Path) -> list[dict[str, Any]]:
     work = root / ".build" / "lighthouse"
     site = work / "site"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "--site-dir",
                     str(site)], cwd=root, env=env, check=True)
-    results = []
+    results: list[dict[str, Any]] = []
     with serve_with_nginx(site, work / "nginx") as url:
         for name, path in PAGES.items():
             runs = [_one_run(root, url + path, work / f"{name}-{i}.json", env)
@@ -45,7 +46,7 @@ def run(root: Path) -> list[dict[str, object]]:
     return results
 
 
-def _one_run(root: Path, url: str, out: Path, env: dict[str, str]) -> dict:  # type: ignore[type-arg]
+def _one_run(root: Path, url: str, out: Path, env: dict[str, str]) -> dict[str, Any]:
     subprocess.run([
         str(root / "node_modules" / ".bin" / "lighthouse"), url, "--quiet",
         f"--only-categories={','.join(CATEGORIES)}", "--output=json",
