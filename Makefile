@@ -69,8 +69,10 @@ lighthouse: setup-test ## Lighthouse mobile scores (served by nginx with gzip) i
 test: setup-test ## Run the whole test suite (builds the real site, drives Chromium)
 	$(PY) -m pytest
 
-lint: setup-test ## ruff
+lint: setup-test ## ruff, mypy and the import-linter layer contract
 	$(VENV)/bin/ruff check scripts tests
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 clean: ## Remove build outputs and the virtualenv
 	rm -rf site .build .cache dist $(VENV)

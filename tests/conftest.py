@@ -12,6 +12,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,6 +25,9 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 # day: with today's date they would start failing a year after the pages' last review.
 BUILD_DATE = "2026-12-01"
 os.environ["IL2REF_BUILD_DATE"] = BUILD_DATE  # in-process builds and exports too
+# MkDocs dates the sitemap by this (midnight UTC of the build date): two builds of one run
+# compare equal even across midnight.
+os.environ["SOURCE_DATE_EPOCH"] = "1796083200"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
@@ -79,19 +83,7 @@ def site_url(built_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    context = browser.new_context()  # type: ignore[attr-defined]
-    pg = context.new_page()
-    pg.set_default_timeout(15_000)
-    yield pg
-    context.close()
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright's `browser` and `page` fixtures, launching Debian's Chromium
+    (Playwright cannot download its own here) off the closed network."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

@@ -21,7 +21,9 @@ from il2ref.load.corpus import load_corpus
 BUILT = "2026-01-02"
 
 
-@pytest.fixture(scope="module")
+# Session scope: pytest-playwright's session-wide browser parameter reorders the tests, which
+# split this module's tests in two and made a module-scoped export run twice.
+@pytest.fixture(scope="session")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = copy_project(tmp_path_factory.mktemp("export") / "project")
     (project / "node_modules").symlink_to(ROOT / "node_modules")
@@ -32,7 +34,7 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project / "dist"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def names() -> dict[str, str]:
     from il2ref import __version__
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 import pytest
@@ -228,3 +229,26 @@ def test_remapped_rules_read_as_their_sources_do(corpus: Corpus) -> None:
     assert _rule(corpus, "rule-msk-consensus-paraesthesias").tier == "absolute"
     assert "dopamine" in _rule(corpus, "rule-cv-consensus-tachycardia-absolute").criterion
     assert "frequent" not in _rule(corpus, "rule-cv-consensus-ventricular").criterion
+
+
+def test_the_model_types_are_the_schema_lists() -> None:
+    """The model's Literal types mirror the schema (the registry), value for value, in order."""
+    from typing import get_args
+
+    from il2ref.core import model
+    from il2ref.core.schema import schema
+
+    root = schema()
+    defs = root["$defs"]
+
+    def values(node: dict[str, Any]) -> list[Any]:
+        return list(node["enum"]) if "enum" in node else [o["const"] for o in node["oneOf"]]
+
+    for name, alias in [("action", model.Action), ("framework", model.Framework),
+                        ("tier", model.Tier), ("status", model.Status),
+                        ("evidence", model.Evidence), ("topic", model.Topic),
+                        ("label_version", model.LabelVersion)]:
+        assert list(get_args(alias)) == values(defs[name]), name
+    assert list(get_args(model.Group)) == root["properties"]["group"]["enum"]
+    comparators = values(defs["threshold"]["properties"]["comparator"])
+    assert list(get_args(model.Comparator)) == [*comparators, "="]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
@@ -65,3 +67,42 @@ def test_the_navigation_is_mkdocs_yml_with_every_generated_page_in_its_place() -
 def test_a_generated_page_with_no_place_is_an_error() -> None:
     with pytest.raises(ValueError, match="no place for x.md"):
         nav.merged([{"Home": "index.md"}], {"gone.md": [("x.md", [{"X": "x.md"}])]})
+
+
+def test_each_event_function_works_on_its_own(tmp_path: Path) -> None:
+    """What the hook calls, called directly: configure validates and sets the navigation,
+    add_pages generates every page, check_markdown fills markers and refuses unknown keys."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import PluginError
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page
+
+    from il2ref.site import build
+
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config.plugins.on_startup(command="build", dirty=False)
+    state = build.configure(config)
+    assert len(state.corpus.pages) >= 20
+    assert next(iter(config.nav[1])) == "Quick-reference card"
+    config = config.plugins.on_config(config)  # mkdocs-bibtex makes its registry here
+    files = build.add_pages(state, Files([]), config)
+    assert {f.src_uri for f in files} == (
+        {f"{p.slug}.md" for p in state.corpus.pages} | {g.path for g in pages.GENERATED})
+    assert state.corpus.cited_keys() <= set(config.plugins["bibtex"].registry._reference_cache)
+
+    def page(text: str) -> Page:
+        file = File.generated(config, "x.md", content=text)
+        made = Page(None, file, config)
+        made.read_source(config)
+        return made
+
+    text = "---\ntitle: X\ndescription: D\n---\n\nSee [@dutcher2014].\n\n<!-- il2ref:codes -->\n"
+    checked = page(text)
+    out = build.check_markdown(state, checked.markdown or "", checked)
+    assert "| E001 | error |" in out and "[@dutcher2014]" in out
+    unknown = page("---\ntitle: X\ndescription: D\n---\n\nSee [@nosuch2000].\n")
+    with pytest.raises(PluginError, match=r"docs/x\.md: unknown citation key\(s\) nosuch2000"):
+        build.check_markdown(state, unknown.markdown or "", unknown)
+    marker = page("---\ntitle: X\ndescription: D\n---\n\nOne.\n\n<!-- il2ref:nosuch -->\n")
+    with pytest.raises(PluginError, match=r"docs/x\.md:8: unknown marker"):
+        build.check_markdown(state, marker.markdown or "", marker)

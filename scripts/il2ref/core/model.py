@@ -3,7 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+# The schema's lists as types, so mypy catches a typo such as "withold" in code. The schema is
+# the registry: tests/test_rules.py checks each of these against it.
+Action = Literal["hold-dose", "stop-cycle", "discontinue-permanently",
+                 "retreatment-contraindication"]
+Framework = Literal["label-2024", "label-legacy", "consensus-2014", "post-til-2024",
+                    "institution-2015"]
+Tier = Literal["relative", "absolute"]
+Status = Literal["verified", "unverified"]
+Evidence = Literal["label", "guideline", "trial", "cohort", "case-report", "review",
+                   "preclinical", "patient-information", "drug-information",
+                   "institutional-policy"]
+Topic = Literal["mechanism", "regimen", "capillary-leak", "cardiovascular", "pulmonary", "renal",
+                "hepatic", "neurologic", "haematologic", "infection", "endocrine",
+                "dermatologic", "gastrointestinal", "musculoskeletal", "constitutional",
+                "late-effects", "monitoring", "management", "safety", "crs", "case-study"]
+LabelVersion = Literal["2024", "legacy"]
+Group = Literal["Background", "Toxicities", "Organ systems", "Management", "Context"]
+# "=": a single lab value in prose ({creatinine 3 mg/dL}); the schema allows no rule threshold
+# to use it.
+Comparator = Literal["<", "<=", ">", ">=", "range", "="]
 
 
 @dataclass(frozen=True)
@@ -17,12 +38,12 @@ class Excerpt:
     id: str
     claim: str
     sources: tuple[Source, ...]
-    evidence: str
-    topic: str
-    label_version: str | None = None
-    status: str = "verified"
+    evidence: Evidence
+    topic: Topic
+    label_version: LabelVersion | None = None
+    status: Status = "verified"
     key_fact: bool = False
-    explains: str | None = None  # an action this statement explains (shown with it on the card)
+    explains: Action | None = None  # an action this statement explains (shown with it on the card)
     page: str = ""
 
 
@@ -37,7 +58,7 @@ class Conflict:
 @dataclass(frozen=True)
 class Threshold:
     measure: str
-    comparator: str
+    comparator: Comparator
     unit: str
     value: float | None = None
     low: float | None = None
@@ -53,15 +74,15 @@ class Cumulative:
 @dataclass(frozen=True)
 class Rule:
     id: str
-    system: str
-    framework: str
-    action: str
+    system: Topic
+    framework: Framework
+    action: Action
     criterion: str
     sources: tuple[Source, ...]
     threshold: Threshold | None = None
     resume: str | None = None
-    status: str = "verified"
-    tier: str | None = None
+    status: Status = "verified"
+    tier: Tier | None = None
     finding: str | None = None  # shared by rules of other sources on the same finding
     cumulative: Cumulative | None = None
     page: str = ""
@@ -87,11 +108,11 @@ class Page:
     title: str
     summary: str
     reviewed: str
-    group: str
+    group: Group
     order: int
     sections: tuple[Section, ...]
     rules: tuple[Rule, ...] = ()
-    topic: str | None = None
+    topic: Topic | None = None
     aliases: tuple[str, ...] = ()
     search_boost: float | None = None
 
@@ -129,9 +150,8 @@ class Corpus:
     bib_keys: dict[str, int] = field(default_factory=dict)
     bib_years: dict[str, str] = field(default_factory=dict)
     bib_labels: dict[str, str] = field(default_factory=dict)
-    # The parsed references.bib (pybtex) and its text, handed on to mkdocs-bibtex.
-    bib_data: Any = None
-    bib_text: str = ""
+    bib_fields: dict[str, dict[str, str]] = field(default_factory=dict)  # key -> type, year, doi..
+    bib_text: str = ""  # references.bib as written: pandoc reads it as is
     documents: dict[str, Any] = field(default_factory=dict)  # file name -> parsed YAML
     outlines: dict[str, Outline] = field(default_factory=dict)  # citation key -> its outline
 

@@ -8,8 +8,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pybtex.database import BibliographyData
-
 from il2ref.core.model import Corpus, Excerpt, Rule, Source
 from il2ref.core.rules import ACTIONS, FRAMEWORKS, TIERS, differing, others
 from il2ref.core.units import BRACES, format_threshold, lab_text
@@ -17,18 +15,13 @@ from il2ref.core.units import BRACES, format_threshold, lab_text
 SCHEMA_PATH = Path(__file__).with_name("export.schema.json")
 
 
-def references(bib: BibliographyData, texts: dict[str, str]) -> dict[str, dict[str, str]]:
+def references(fields: dict[str, dict[str, str]],
+               texts: dict[str, str]) -> dict[str, dict[str, str]]:
     """Each cited reference: its text as the site formats it (AMA, `texts`), and the fields a
     program may want on their own."""
-    out: dict[str, dict[str, str]] = {}
-    for key in sorted(texts):
-        entry = bib.entries[key]
-        ref = {"key": key, "type": entry.type, "text": texts[key]}
-        for name in ("year", "doi", "url", "pmid", "label_version", "verification"):
-            if name in entry.fields:
-                ref[name] = str(entry.fields[name])
-        out[key] = ref
-    return out
+    return {key: {"key": key, "type": fields[key]["type"], "text": texts[key],
+                  **{k: v for k, v in fields[key].items() if k != "type"}}
+            for key in sorted(texts)}
 
 
 def _plain(text: str) -> str:
@@ -78,7 +71,7 @@ def _rule(r: Rule, refs: dict, differ: dict[str, list[Rule]]) -> dict:
 
 def dataset(corpus: Corpus, texts: dict[str, str], *, version: str, built: str) -> dict:
     """`texts`: key -> reference text, from `il2ref.site.citations.reference_texts`."""
-    refs = references(corpus.bib_data, texts)
+    refs = references(corpus.bib_fields, texts)
     differ = differing(corpus.rules())
     excerpts = []
     for page in corpus.pages:

@@ -15,6 +15,7 @@ from il2ref.core.diagnostics import Diagnostic, Severity
 # pybtex reports no line numbers for entries, so we find `@type{key,` lines ourselves.
 _ENTRY = re.compile(r"^\s*@(\w+)\s*\{\s*([^,\n]*?)\s*,", re.MULTILINE)
 _KEY_OK = re.compile(r"^[A-Za-z0-9_-]+$")
+EXPORTED = ("year", "doi", "url", "pmid", "label_version", "verification")
 _NEEDED = {
     "article": ("author", "title", "journal", "year"),
     "book": ("title", "year"),
@@ -32,6 +33,8 @@ class Bibliography:
     label_versions: dict[str, str] = field(default_factory=dict)
     years: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # key -> 'Dutcher 2014'
+    # key -> its type and the fields a program may want on their own (the data edition).
+    fields: dict[str, dict[str, str]] = field(default_factory=dict)
     data: BibliographyData | None = None
     text: str = ""  # the file as written: pandoc reads it as is
 
@@ -82,6 +85,8 @@ def load(path: Path, display: str) -> tuple[Bibliography, list[Diagnostic]]:
         if "label_version" in entry.fields:
             bib.label_versions[key] = str(entry.fields["label_version"])
         bib.years[key] = str(entry.fields.get("year", ""))
+        bib.fields[key] = {"type": entry.type, **{
+            name: str(entry.fields[name]) for name in EXPORTED if name in entry.fields}}
         bib.labels[key] = short_label(bib.data, key)
         needed = _NEEDED.get(entry.type.lower(), ("title",))
         missing = [f for f in needed if f not in entry.fields and f not in entry.persons]

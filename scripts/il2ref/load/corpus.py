@@ -200,7 +200,7 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
     diagnostics += bib_problems
 
     corpus = Corpus(bib_keys=dict(bib.keys), bib_years=bib.years, bib_labels=bib.labels,
-                    bib_data=bib.data, bib_text=bib.text)
+                    bib_fields=bib.fields, bib_text=bib.text)
     ids: dict[str, _Place] = {}
     findings: dict[str, _Place] = {}  # a shared finding -> where its first rule is
     cited: set[str] = set()
