@@ -10,6 +10,8 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 import lxml.html
@@ -104,8 +106,14 @@ def export(root: Path, *, built: str) -> Path:
     # Whole reference: PDF (A4 and Letter) and EPUB from the print-site page
     _mkdocs(root, "mkdocs.print.yml", work / "print", env)
     print_page = work / "print" / "print_page" / "index.html"
-    _pdf(print_page, files / names["pdf_a4"], paper="A4")
-    _pdf(print_page, files / names["pdf_letter"], paper="Letter")
+    # Chromium lays out the 260-page print page on one core for about four minutes per paper
+    # size (measured; the cause is not known, see the Performance page): the two sizes are
+    # printed side by side, each in its own process (Playwright's sync API is one per process).
+    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
+        jobs = [pool.submit(_pdf, print_page, files / names[key], paper=paper)
+                for key, paper in (("pdf_a4", "A4"), ("pdf_letter", "Letter"))]
+        for job in jobs:
+            job.result()  # re-raises a failed print here
     _epub(print_page, files / names["epub"], work)
 
     # Offline site: the search shim ships inside the bundle instead of coming from a CDN
