@@ -1,0 +1,125 @@
+"""One function per MkDocs event, called by scripts/hooks.py and directly by the tests.
+
+Validation runs in `configure` (MkDocs' `on_config`), before MkDocs empties `site_dir`, so a
+failed build leaves the last good site in place. Everything one build needs is in `Build`,
+made afresh by every `configure` (`mkdocs serve` re-reads the config on each rebuild, but not
+the hook module), so a rebuild never serves stale YAML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from il2ref.core import rules
+from il2ref.core.cache import CACHE_DIR
+from il2ref.core.dates import build_date
+from il2ref.core.diagnostics import Severity, ValidationFailed
+from il2ref.core.model import Corpus
+from il2ref.load.corpus import require_corpus
+from il2ref.render.glossary import glossary_markdown, parse
+from il2ref.render.schema_doc import actions_markdown, codes_markdown, schema_markdown
+from il2ref.site import citations, html, markers, pages
+
+log = get_plugin_logger("il2ref")
+ABBREVIATIONS = Path("docs/includes/abbreviations.md")
+
+
+@dataclass
+class Build:
+    root: Path
+    corpus: Corpus
+    makers: dict[str, Callable[[], str]] = field(default_factory=dict)
+
+
+def _recorded(root: Path, name: str) -> Callable[[], str]:
+    """A results table written by `make bench` or `make lighthouse` and committed in bench/."""
+    def read() -> str:
+        path = root / "bench" / name
+        if not path.exists():
+            return f"No results recorded yet (`bench/{name}` is written by the benchmark)."
+        return path.read_text(encoding="utf-8")
+    return read
+
+
+def configure(config: MkDocsConfig) -> Build:
+    """Validate everything, set the navigation and the citation style. Raises PluginError with
+    every problem found, one per line."""
+    if rules.stale():  # MkDocs does not re-import the package when `mkdocs serve` rebuilds
+        raise PluginError("scripts/il2ref/core/page.schema.json changed while `make serve` was "
+                          "running; its lists and titles are read when it starts: restart it")
+    root = Path(config.config_file_path).resolve().parent
+    try:
+        corpus, diagnostics = require_corpus(root)
+    except ValidationFailed as failed:
+        raise PluginError(str(failed)) from None
+    for d in diagnostics:
+        if d.severity is Severity.WARNING:
+            log.info(str(d))  # unused entries etc.: informative, not fatal under --strict
+    try:
+        config.nav = pages.nav(config.nav or [], corpus)
+    except ValueError as wrong:
+        raise PluginError(str(wrong)) from None
+    bibtex = config.plugins.get("bibtex")
+    if bibtex is not None and not bibtex.config.csl_file:
+        bibtex.config.csl_file = citations.default_style()  # read by the plugin's on_config
+    glossary = root / ABBREVIATIONS
+    return Build(root, corpus, {
+        "schema": schema_markdown, "actions": actions_markdown, "codes": codes_markdown,
+        "glossary": lambda: glossary_markdown(parse(glossary.read_text(encoding="utf-8"))),
+        "bench": _recorded(root, "results.md"), "lighthouse": _recorded(root, "lighthouse.md"),
+    })
+
+
+def add_pages(build: Build, files: Files, config: MkDocsConfig) -> Files:
+    """Generate the pages, and have mkdocs-bibtex (configured by now) format every cited
+    reference before the first page needs one."""
+    generated = pages.generated_pages(
+        build.corpus, build.root, built=build_date(),
+        review_interval_days=int(config.extra.get("review_interval_days", 365)),
+        directory_urls=config.use_directory_urls)
+    for path, markdown in generated.pages:
+        files.append(File.generated(config, path, content=markdown))
+    for path, reviewed in generated.overdue:  # editorial: informs, never fails --strict
+        log.info("review overdue: %s (last reviewed %s)", path, reviewed)
+    if generated.history:
+        why, wrong = generated.history
+        # A shallow clone would publish a wrong "What changed" page: a warning, which fails
+        # --strict. A folder without git just says so on the page.
+        (log.warning if wrong else log.info)("What changed: %s", why)
+    bibtex: Any = config.plugins.get("bibtex")
+    if bibtex is not None and bibtex.registry is not None:
+        citations.format_cited(bibtex.registry, build.corpus, build.root / CACHE_DIR)
+    return files
+
+
+def check_markdown(build: Build, markdown: str, page: Page) -> str:
+    """Before mkdocs-bibtex: fill the markers, refuse unknown citation keys (the plugin would
+    drop them silently) and front matter MkDocs could not parse (it shows it as page text)."""
+    src_uri = page.file.src_uri
+    if markdown.startswith("---") or not page.meta.get("description"):
+        raise PluginError(f"docs/{src_uri}: front matter missing or not valid YAML "
+                          "(every page needs a title and a description)")
+    try:
+        # MkDocs hands on the text after the front matter: lines are counted in the file.
+        source = page.file.content_string
+        first_line = source[:len(source) - len(markdown)].count("\n") + 1
+        markdown = markers.fill(markdown, src_uri, build.makers, first_line=first_line)
+    except markers.MarkerError as wrong:
+        raise PluginError(str(wrong)) from None
+    unknown = sorted(citations.cited_keys(markdown) - build.corpus.bib_keys.keys())
+    if unknown:
+        raise PluginError(f"docs/{src_uri}: unknown citation key(s) {', '.join(unknown)}: "
+                          "not in references.bib")
+    return markdown
+
+
+postprocess = html.postprocess
