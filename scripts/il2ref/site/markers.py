@@ -30,8 +30,9 @@ def fill(markdown: str, src_uri: str, makers: Mapping[str, Callable[[], str]], *
     def one(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in makers:
-            raise MarkerError(f"docs/{src_uri}:{first_line + markdown.count(chr(10), 0, match.start())}: unknown marker "
-                              f"<!-- il2ref:{name} -->; known: {', '.join(makers)}")
+            line = first_line + markdown.count("\n", 0, match.start())
+            raise MarkerError(f"docs/{src_uri}:{line}: unknown marker <!-- il2ref:{name} -->; "
+                              f"known: {', '.join(makers)}")
         return makers[name]()
 
     return MARKER.sub(one, markdown)
