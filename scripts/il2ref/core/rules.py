@@ -101,9 +101,10 @@ def _position(rule: Rule, systems: list[str]) -> tuple[Any, ...]:
 
 
 def ordered(rules: Iterable[Rule], systems: list[str] | None = None) -> list[Rule]:
-    """By system, then source, then action, except that the rules of one finding stay together
-    where the first of them falls, so a reader always sees every side at once."""
-    systems = systems or []
+    """By system (the schema's topic order), then source, then action, except that the rules
+    of one finding stay together where the first of them falls, so a reader always sees every
+    side at once."""
+    systems = systems or list(TOPICS)
     flat = sorted(rules, key=lambda r: _position(r, systems))
     groups: dict[str, list[Rule]] = defaultdict(list)
     for r in flat:

@@ -10,19 +10,10 @@ from itertools import groupby
 from markupsafe import Markup
 
 from il2ref.core.model import Corpus, Excerpt, Rule, Source
-from il2ref.core.rules import ACTIONS, FRAMEWORKS, differing, others, system_name
+from il2ref.core.rules import ACTIONS, FRAMEWORKS, differing, ordered, others, system_name
 from il2ref.render.jinja import environment
-from il2ref.render.markdown import (
-    Trusted,
-    _ordered,
-    cites,
-    differs_note,
-    escape,
-    finding,
-    prose,
-    table,
-    template,
-)
+from il2ref.render.markdown import cites, differs_note, finding, prose, table, template
+from il2ref.render.markup import Trusted, escape
 
 # URLs and DOIs stay in the site and the data edition; on paper they only cost space.
 _URL = re.compile(r"\s*(URL: |doi:|<?https?://)\S+")
@@ -68,7 +59,7 @@ def card_data(corpus: Corpus) -> CardData:
         if rest:
             key_numbers.append((p.title, rest))
     actions = [CardAction(a, title, notes[a],
-                          [(r, others(r, differ)) for r in _ordered(rules) if r.action == a])
+                          [(r, others(r, differ)) for r in ordered(rules) if r.action == a])
                for a, title in ACTIONS.items()]
     return CardData(regimen, [a for a in actions if a.rules], key_numbers,
                     sum(r.status != "verified" for r in corpus.rules()))

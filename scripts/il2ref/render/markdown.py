@@ -15,7 +15,6 @@ from il2ref.core.rules import (
     ACTIONS,
     FRAMEWORKS,
     TIERS,
-    TOPICS,
     differing,
     ordered,
     others,
@@ -104,10 +103,6 @@ def _rule_cells(r: Rule, differ: dict[str, list[Rule]]) -> list[str]:
             prose(r.resume) if r.resume else "—", cites(r.sources)]
 
 
-def _ordered(rules: tuple[Rule, ...] | list[Rule]) -> list[Rule]:
-    return ordered(rules, list(TOPICS))
-
-
 def caption(table: str, text: str) -> Trusted:
     """A table caption (pymdownx.blocks.caption), read out by screen readers with the table."""
     return Trusted(f"{table}\n\n/// table-caption\n{escape(text)}\n///")
@@ -123,14 +118,14 @@ def table(head: list[str], rows: list[list[str]], title: str) -> Trusted:
 def rules_table(rules: tuple[Rule, ...] | list[Rule], all_rules: list[Rule]) -> Trusted:
     differ = differing(all_rules)
     return table(["Source of rule", "Action", "Finding", "Resume when", "Citation"],
-                 [_rule_cells(r, differ) for r in _ordered(rules)],
+                 [_rule_cells(r, differ) for r in ordered(rules)],
                  "When to hold a dose, stop a cycle or stop IL-2 for good, by source of the rule")
 
 
 def rules_by_system(rules: list[Rule]) -> Trusted:
     """One row per organ system, one column per source of rules: the side-by-side view."""
     rows = []
-    ordered_rules = _ordered(rules)
+    ordered_rules = ordered(rules)
     differ = differing(rules)
     for system in dict.fromkeys(r.system for r in ordered_rules):
         cells = [f"**{escape(system_name(system))}**"]
