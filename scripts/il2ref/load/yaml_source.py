@@ -6,7 +6,6 @@ the data for validation and the nodes to map a field path back to `line:col`.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,10 +41,9 @@ class YamlDocument:
     data: Any
     root: yaml.Node | None
     text: str = ""  # the file's text: without `root`, positions are found from it on demand
-    digest: str = ""  # SHA-256 of the file's bytes
 
     def _root(self) -> yaml.Node | None:
-        """The node tree, composed now if the data came from the cache (only errors need it)."""
+        """The node tree, composed again if `forget_nodes` dropped it (only errors need it)."""
         if self.root is None and self.text:
             loader = Loader(self.text)
             try:
@@ -123,7 +121,6 @@ def load(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagnostic
                        "split it or remove pasted material", "E004")
         ]
     raw = path.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -166,7 +163,7 @@ def load(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagnostic
             loader.dispose()
     if data is None:
         return None, [Diagnostic(display, 1, 1, "(file)", "file is empty", "E003")]
-    return YamlDocument(display, data, root, text, digest), dupes
+    return YamlDocument(display, data, root, text), dupes
 
 
 def _duplicate_keys(node: yaml.Node | None, display: str) -> list[Diagnostic]:
