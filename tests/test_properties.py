@@ -23,7 +23,7 @@ from il2ref.core.model import Threshold
 from il2ref.core.units import NUMBER, parse_lab
 from il2ref.load import yaml_source
 from il2ref.load.corpus import load_corpus
-from il2ref.render.markdown import prose
+from il2ref.render.inline import prose
 
 # The site's own Markdown extensions (mkdocs.yml), snippets aside (it reads files).
 EXTENSIONS = ["abbr", "admonition", "attr_list", "footnotes", "tables",

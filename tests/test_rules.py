@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT
 from il2ref.core.model import Corpus, Rule
-from il2ref.core.rules import ACTIONS, allowed_actions, differing
+from il2ref.core.rules import ACTIONS, FRAMEWORKS, allowed_actions, differing, ordered
 from il2ref.load.corpus import load_corpus
 from il2ref.render.card import card_html
 from il2ref.render.quiz import questions
@@ -41,10 +41,10 @@ def _page(site: Path, slug: str) -> lxml.html.HtmlElement:
 
 
 def _rows(doc: lxml.html.HtmlElement, where: str = "//") -> dict[str, str]:
-    """rule id -> the text that shows the rule: its item where the marker wraps it (the
-    side-by-side table, the printed card), else the table row that holds the empty marker."""
+    """rule id -> the text that shows the rule: its table row, or its item on the card (or the
+    list item that holds the card's empty marker)."""
     out = {}
-    for marker in doc.xpath(f"{where}*[@data-rule] | {where}td//span[starts-with(@id, 'rule-')]"):
+    for marker in doc.xpath(f"{where}*[@data-rule]"):
         row = marker
         while not row.text_content().strip() or row.tag not in ("tr", "li", "span"):
             row = row.getparent()
@@ -94,25 +94,53 @@ def test_the_known_disagreements_share_a_finding(corpus: Corpus) -> None:
     assert "cardiac-tamponade" not in differ
 
 
-def test_every_disagreement_is_marked_on_its_page_and_in_the_side_by_side_table(
+def _groups(table: lxml.html.HtmlElement) -> dict[str, lxml.html.HtmlElement]:
+    """rule id -> the row group (tbody) its row sits in."""
+    return {row.get("data-rule"): row.getparent() for row in table.xpath(".//tr[@data-rule]")}
+
+
+def test_every_rule_is_in_the_all_rules_tables_once_with_its_filter_keys(
+        built_site: Path, corpus: Corpus) -> None:
+    rows = _page(built_site, "management").xpath("//table[@data-rules='all']//tr[@data-rule]")
+    assert sorted(row.get("data-rule") for row in rows) == sorted(r.id for r in corpus.rules())
+    by_id = {r.id: r for r in corpus.rules()}
+    for row in rows:
+        r = by_id[row.get("data-rule")]
+        assert row.get("id") == f"all-{r.id}"  # the rule's own id is its page's row
+        assert (row.get("data-system"), row.get("data-source"), row.get("data-action")) == (
+            r.system, r.framework, r.action)
+        # Each system's table sits under that system's heading.
+        assert row.xpath("ancestor::div[@data-system]/@data-system") == [r.system]
+
+
+def test_every_disagreement_is_one_row_group_on_its_page_and_in_the_all_rules_table(
         built_site: Path, corpus: Corpus) -> None:
     differ = differing(corpus.rules())
+    assert len(differ) >= 10
     management = _page(built_site, "management")
-    [side_by_side] = management.xpath("//table[.//th[text()='System']]")
-    items = _rows(side_by_side, ".//")
-    assert set(items) == {r.id for r in corpus.rules()}
+    everywhere = {}
+    for table in management.xpath("//table[@data-rules='all']"):
+        everywhere.update(_groups(table))
+    items = _rows(management.xpath("//div[contains(@class, 'all-rules')]")[0], ".//")
     for finding, rules in differ.items():
-        rows = {item.getparent().getparent() for r in rules  # every side in one system row
-                for item in side_by_side.xpath(f".//*[@data-rule='{r.id}']")}
-        assert len(rows) == 1, finding
+        for groups in (everywhere, _groups(_page(built_site, rules[0].page))):
+            [group] = {groups[r.id] for r in rules}  # every side in one row group
+            assert group.get("data-finding") == finding and group.get("data-differs") is not None
+            # The group's own rows are exactly this finding's rules, after the line that
+            # names every side.
+            assert [row.get("data-rule") for row in group.xpath("tr")] == [
+                None, *(r.id for r in ordered(rules))]
+            note = " ".join(group.xpath("tr[1]")[0].text_content().split())
+            assert note.startswith("Sources differ:"), note
+            for r in rules:
+                assert FRAMEWORKS[r.framework] in note, (finding, r.framework)
         for r in rules:
-            row = _rows(_page(built_site, r.page))[r.id]
-            assert "Sources differ" in row, (finding, r.id, row)
+            assert "Sources differ" in _rows(_page(built_site, r.page))[r.id], (finding, r.id)
             assert "Sources differ" in items[r.id], (finding, r.id)
-    unmarked = [r.id for r in corpus.rules() if r.finding not in differ]
-    for r_id in unmarked[:10]:  # and an agreed rule is not marked
-        r = next(x for x in corpus.rules() if x.id == r_id)
-        assert "Sources differ" not in _rows(_page(built_site, r.page))[r.id], r_id
+    unmarked = [r for r in corpus.rules() if r.finding not in differ]
+    assert len(unmarked) > 10
+    for r in unmarked:  # and an agreed rule is not marked
+        assert "Sources differ" not in _rows(_page(built_site, r.page))[r.id], r.id
 
 
 def test_rules_of_one_finding_sit_together_in_the_page_table(built_site: Path,

@@ -6,7 +6,7 @@ import pytest
 
 from il2ref.core.model import Threshold
 from il2ref.core.units import format_threshold, lab_text, parse_lab
-from il2ref.render.markdown import prose
+from il2ref.render.inline import prose
 
 
 @pytest.mark.parametrize(("threshold", "text"), [

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from il2ref.core.model import Corpus, Excerpt, Page, Rule
 from il2ref.core.rules import ACTIONS, FRAMEWORKS
-from il2ref.render.markdown import prose, template
+from il2ref.render.inline import prose
+from il2ref.render.markdown import template
 from il2ref.render.markup import Trusted
 
 

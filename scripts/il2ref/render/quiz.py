@@ -5,7 +5,8 @@ from __future__ import annotations
 from il2ref.core.model import Corpus, Rule
 from il2ref.core.rules import ACTIONS, FRAMEWORKS, system_name
 from il2ref.core.units import format_threshold
-from il2ref.render.markdown import cites, excerpt, prose, template
+from il2ref.render.inline import cites, excerpt, prose
+from il2ref.render.markdown import template
 from il2ref.render.markup import Trusted, escape
 
 

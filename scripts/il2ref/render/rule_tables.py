@@ -1,0 +1,126 @@
+"""The hold and stop rules as HTML tables: one row per rule, finding first, the rules of one
+finding in one row group, and, on the management page, one table per organ system with filters.
+
+The same HTML serves every reader. Wide screens show the columns side by side; on a phone
+extra.css draws each row as one block (finding, action, resume, source and citation); print,
+the offline zip and screen readers get the same table. The tables are HTML rather than
+Markdown because Markdown tables have no row groups and no attributes on rows; md_in_html
+still parses each cell as Markdown, so citations become mkdocs-bibtex footnotes as elsewhere.
+The explicit ARIA roles keep the table a table for assistive technology once CSS changes the
+cells' display (browsers drop table semantics for `display: block` cells).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from html import escape as attr
+
+from il2ref.core.model import Rule
+from il2ref.core.rules import ACTIONS, FRAMEWORKS, differing, ordered, system_name
+from il2ref.render.inline import DIFFERS, cites, differs_note, finding, prose
+from il2ref.render.markup import Trusted, escape
+
+HEAD = ["Finding", "Action", "Resume when", "Source of rule", "Citation"]
+# The fragment keys of the filters, and the row attribute each one reads.
+FILTERS = {"system": "Organ system", "source": "Source of rule", "action": "Action"}
+
+
+def _groups(rules: list[Rule]) -> list[list[Rule]]:
+    """Consecutive rules of one finding (ordered() keeps them together), each rule alone
+    otherwise."""
+    out: list[list[Rule]] = []
+    for r in rules:
+        if out and r.finding and out[-1][0].finding == r.finding:
+            out[-1].append(r)
+        else:
+            out.append([r])
+    return out
+
+
+def _row(r: Rule, differs: bool, id_prefix: str) -> str:
+    cells = [
+        ("rule-finding", finding(r) + (f" {DIFFERS}" if differs else "")),
+        ("rule-action", escape(ACTIONS[r.action])),
+        ("rule-resume", prose(r.resume) if r.resume else "—"),
+        ("rule-source", escape(FRAMEWORKS[r.framework])),
+        ("rule-cites", cites(r.sources)),
+    ]
+    tds = "".join(f'<td role="cell" class="{cls}" markdown="span">{text}</td>'
+                  for cls, text in cells)
+    return (f'<tr role="row" id="{id_prefix}{r.id}" data-rule="{r.id}" data-system="{r.system}" '
+            f'data-source="{r.framework}" data-action="{r.action}" markdown="1">{tds}</tr>')
+
+
+def _table(rules: list[Rule], differ: dict[str, list[Rule]], caption: str,
+           id_prefix: str, kind: str) -> str:
+    head = "".join(f'<th role="columnheader" scope="col">{h}</th>' for h in HEAD)
+    lines = [f'<table role="table" data-rules="{kind}" markdown="1">',
+             # Raw, not Markdown: an abbreviation's tab stop inside a caption is a focusable
+             # child that the table role does not allow (axe aria-required-children).
+             f"<caption>{attr(caption)}</caption>",
+             f'<thead role="rowgroup"><tr role="row">{head}</tr></thead>']
+    for group in _groups(rules):
+        finding_id = group[0].finding
+        differs = bool(finding_id and finding_id in differ)
+        data = f' data-finding="{attr(finding_id)}"' if finding_id else ""
+        lines.append(f'<tbody role="rowgroup"{data}{" data-differs" if differs else ""} '
+                     'markdown="1">')
+        if differs:
+            # One line above the group that names every side, so a reader who narrows the
+            # table to one source still sees what the others ask.
+            lines.append(f'<tr role="row" class="rule-differs" markdown="1"><td role="cell" '
+                         f'colspan="{len(HEAD)}" markdown="span">{differs_note(group)}</td></tr>')
+        lines += [_row(r, differs, id_prefix) for r in group]
+        lines.append("</tbody>")
+    lines.append("</table>")
+    return "\n".join(lines)
+
+
+def rules_table(rules: tuple[Rule, ...] | list[Rule], all_rules: list[Rule]) -> Trusted:
+    """A page's own rules. Row ids are the rule ids: "Statements by source" links to them."""
+    return Trusted(_table(ordered(rules), differing(all_rules),
+                          "When to hold a dose, stop a cycle or stop IL-2 for good, "
+                          "by finding and source of the rule", "", "page"))
+
+
+def _options(key: str, counts: Counter[str], names: dict[str, str], every: str) -> str:
+    options = [f'<option value="">{every} ({counts.total()})</option>']
+    options += [f'<option value="{value}">{attr(name)} ({counts[value]})</option>'
+                for value, name in names.items() if counts[value]]
+    return (f'<label class="rule-filter">{FILTERS[key]} <select data-filter="{key}">'
+            f'{"".join(options)}</select></label>')
+
+
+def _filters(rules: list[Rule]) -> str:
+    """The filter form, hidden until rule-filters.js runs: without script, the full table and
+    no dead controls."""
+    systems = {s: system_name(s) for s in dict.fromkeys(r.system for r in rules)}
+    selects = [
+        _options("system", Counter(r.system for r in rules), systems, "All systems"),
+        _options("source", Counter(r.framework for r in rules), FRAMEWORKS, "All sources"),
+        _options("action", Counter(r.action for r in rules), ACTIONS, "All actions"),
+    ]
+    return ('<form class="rule-filters" data-rule-filters hidden '
+            'aria-label="Narrow the rules by organ system, source or action">'
+            f'{"".join(selects)}<button type="reset" class="md-button">Show all</button>'
+            '<p class="rule-count" role="status"></p></form>')
+
+
+def all_rules(rules: list[Rule]) -> Trusted:
+    """Every rule of the site, one table per organ system under its own heading, with the
+    filter form above. Rows carry `all-` ids: each rule's own id belongs to its page's table."""
+    differ = differing(rules)
+    by_system: dict[str, list[Rule]] = {}
+    for r in ordered(rules):
+        by_system.setdefault(r.system, []).append(r)
+    parts = ['<div class="all-rules" markdown="1">', _filters(rules)]
+    for system, members in by_system.items():
+        name = system_name(system)
+        parts.append(
+            f'<div class="rule-system" data-system="{system}" markdown="1">\n\n'
+            f"### {escape(name)} {{ #rules-{system} }}\n\n"
+            + _table(members, differ, f"{name}: hold and stop rules by finding and source",
+                     "all-", "all")
+            + "\n\n</div>")
+    parts.append("</div>")
+    return Trusted("\n\n".join(parts))
