@@ -165,6 +165,21 @@ def test_offline_bundle_works_from_disk_with_no_network(dist: Path, names: dict[
     # Citations and glossary tooltips are there offline too.
     assert page.locator("a.footnote-ref").count() > 10
     assert page.locator("abbr[title='Interleukin-2']").count() > 0
+    # The rule filters work from disk: a bookmarked view opens narrowed, and a new choice is
+    # kept in the fragment.
+    rules = load_corpus(ROOT)[0].rules()
+    shown = """() => [...document.querySelectorAll('table[data-rules="all"] tr[data-rule]')]
+        .filter(row => row.checkVisibility()).length"""
+    page.goto((root / "management.html").as_uri() + "#system=renal")
+    assert page.evaluate(shown) == sum(r.system == "renal" for r in rules) > 0
+    page.select_option("select[data-filter=source]", "consensus-2014")
+    assert page.evaluate("location.hash") == "#system=renal&source=consensus-2014"
+    assert page.evaluate(shown) == sum(r.system == "renal" and r.framework == "consensus-2014"
+                                       for r in rules) > 0
+    # The dose calculator computes from disk too.
+    page.goto((root / "dose-calculator.html").as_uri())
+    page.fill("#dose-weight", "70")
+    assert page.inner_text("output[data-out=dose-iu]") == "42,000,000 IU"
     context.close()
     outside = [u for u in requests if not u.startswith("file://")]
     assert requests and outside == []

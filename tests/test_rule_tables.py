@@ -145,7 +145,8 @@ def test_on_a_phone_the_rule_table_is_still_a_table_to_assistive_technology(
             roles[role] = roles.get(role, 0) + 1
     rules = [r for r in corpus.rules() if r.page == "renal"]
     differs_lines = len({r.finding for r in rules if r.finding in differing(corpus.rules())})
-    assert phone.evaluate("getComputedStyle(document.querySelector('table[data-rules] tr[data-rule]')).display") == "block"
+    assert phone.eval_on_selector("table[data-rules] tr[data-rule]",
+                                  "row => getComputedStyle(row).display") == "block"
     assert roles.get("table") == 1
     assert roles.get("columnheader") == 5
     assert roles.get("row") == 1 + differs_lines + len(rules)

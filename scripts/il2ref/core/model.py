@@ -102,6 +102,45 @@ class Section:
 
 
 @dataclass(frozen=True)
+class DiluentStep:
+    ml: float
+    up_to_mg: float | None = None  # None: every larger dose
+
+
+@dataclass(frozen=True)
+class Diluent:
+    id: str
+    steps: tuple[DiluentStep, ...]
+    sources: tuple[Source, ...]
+    label_version: LabelVersion | None = None
+
+
+@dataclass(frozen=True)
+class Dosing:
+    """The Dose calculator's constants, as their sources print them (il2ref.core.dosing)."""
+    iu_per_kg: int
+    mg_per_kg: float
+    dose_sources: tuple[Source, ...]
+    vial_iu: int
+    vial_mg: float
+    water_ml: float
+    iu_per_ml: int
+    mg_per_ml: float
+    vial_sources: tuple[Source, ...]
+    window_low: float  # µg/mL
+    window_high: float
+    window_sources: tuple[Source, ...]
+    diluents: tuple[Diluent, ...]
+    dose_label: LabelVersion | None = None
+    vial_label: LabelVersion | None = None
+    window_label: LabelVersion | None = None
+
+    def sources(self) -> list[Source]:
+        return [*self.dose_sources, *self.vial_sources, *self.window_sources,
+                *(s for d in self.diluents for s in d.sources)]
+
+
+@dataclass(frozen=True)
 class Page:
     slug: str
     path: str
@@ -115,6 +154,7 @@ class Page:
     topic: Topic | None = None
     aliases: tuple[str, ...] = ()
     search_boost: float | None = None
+    dosing: Dosing | None = None
 
     def excerpts(self) -> list[Excerpt]:
         return [e for section in self.sections for e in section.statements()]
@@ -122,7 +162,8 @@ class Page:
     def sources(self) -> list[Source]:
         """Every citation on the page, excerpts and rules alike."""
         return ([s for e in self.excerpts() for s in e.sources]
-                + [s for r in self.rules for s in r.sources])
+                + [s for r in self.rules for s in r.sources]
+                + (self.dosing.sources() if self.dosing else []))
 
 
 @dataclass(frozen=True)
@@ -189,6 +230,23 @@ def _rule(raw: dict[str, Any], page: str) -> Rule:
     )
 
 
+def _dosing(raw: dict[str, Any]) -> Dosing:
+    dose, vial, window = raw["dose"], raw["vial"], raw["window"]
+    return Dosing(
+        iu_per_kg=dose["iu_per_kg"], mg_per_kg=dose["mg_per_kg"],
+        dose_sources=_sources(dose["sources"]), dose_label=dose.get("label_version"),
+        vial_iu=vial["iu"], vial_mg=vial["mg"], water_ml=vial["water_ml"],
+        iu_per_ml=vial["iu_per_ml"], mg_per_ml=vial["mg_per_ml"],
+        vial_sources=_sources(vial["sources"]), vial_label=vial.get("label_version"),
+        window_low=window["low_ug_per_ml"], window_high=window["high_ug_per_ml"],
+        window_sources=_sources(window["sources"]), window_label=window.get("label_version"),
+        diluents=tuple(
+            Diluent(d["id"], tuple(DiluentStep(x["ml"], x.get("up_to_mg")) for x in d["steps"]),
+                    _sources(d["sources"]), d.get("label_version"))
+            for d in raw["diluent"]),
+    )
+
+
 def page_from_data(slug: str, path: str, data: dict[str, Any]) -> Page:
     sections = tuple(
         Section(
@@ -208,6 +266,7 @@ def page_from_data(slug: str, path: str, data: dict[str, Any]) -> Page:
         reviewed=data["reviewed"], group=data["group"], order=data["order"], sections=sections,
         rules=tuple(_rule(r, slug) for r in data.get("rules", [])), topic=data.get("topic"),
         aliases=tuple(data.get("aliases", [])), search_boost=data.get("search_boost"),
+        dosing=_dosing(data["dosing"]) if "dosing" in data else None,
     )
 
 

@@ -11,8 +11,8 @@ from markupsafe import Markup
 
 from il2ref.core.model import Corpus, Excerpt, Rule, Source
 from il2ref.core.rules import ACTIONS, FRAMEWORKS, differing, ordered, others, system_name
-from il2ref.render.jinja import environment
 from il2ref.render.inline import cites, differs_note, finding, prose, table
+from il2ref.render.jinja import environment
 from il2ref.render.markdown import template
 from il2ref.render.markup import Trusted, escape
 

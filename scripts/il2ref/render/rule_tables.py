@@ -94,7 +94,7 @@ def _options(key: str, counts: Counter[str], names: dict[str, str], every: str) 
 def _filters(rules: list[Rule]) -> str:
     """The filter form, hidden until rule-filters.js runs: without script, the full table and
     no dead controls."""
-    systems = {s: system_name(s) for s in dict.fromkeys(r.system for r in rules)}
+    systems: dict[str, str] = {s: system_name(s) for s in dict.fromkeys(r.system for r in rules)}
     selects = [
         _options("system", Counter(r.system for r in rules), systems, "All systems"),
         _options("source", Counter(r.framework for r in rules), FRAMEWORKS, "All sources"),

@@ -1,0 +1,69 @@
+"""The Dose calculator page: the form, the result lines with their citations, and the
+constants as JSON for docs/javascripts/dose-calculator.js. The arithmetic lives in
+il2ref.core.dosing (the reference the page's results are tested against)."""
+
+from __future__ import annotations
+
+import json
+
+from il2ref.core.dosing import KG_PER_LB_E8, accepted, micro
+from il2ref.core.model import Corpus, Diluent, Dosing
+from il2ref.render.inline import cites
+from il2ref.render.markdown import template
+from il2ref.render.markup import Trusted
+
+
+def find_dosing(corpus: Corpus) -> Dosing | None:
+    return next((p.dosing for p in corpus.pages if p.dosing), None)
+
+
+def _number(value: int) -> str:
+    return f"{value:,}"
+
+
+def _steps(d: Diluent) -> str:
+    parts, previous = [], None
+    for step in d.steps:
+        if step.up_to_mg is not None:
+            parts.append(f"{step.ml:g} mL for a dose up to {step.up_to_mg:g} mg")
+        elif previous is None:
+            parts.append(f"{step.ml:g} mL for every dose")
+        else:
+            parts.append(f"{step.ml:g} mL above {previous:g} mg")
+        previous = step.up_to_mg
+    return ", ".join(parts)
+
+
+def data(dosing: Dosing) -> dict[str, object]:
+    """What the script computes with: the YAML's constants in whole units, and the accepted
+    weights (derived from them here, by the reference arithmetic)."""
+    low, high = accepted(dosing)
+    return {
+        "iuPerKg": dosing.iu_per_kg, "ugPerKg": micro(dosing.mg_per_kg),
+        "iuPerMl": dosing.iu_per_ml, "vialIu": dosing.vial_iu,
+        "windowLowTenths": round(dosing.window_low * 10),
+        "windowHighTenths": round(dosing.window_high * 10),
+        "diluents": [{"id": d.id, "steps": [
+            {"ml": s.ml, "upToUg": None if s.up_to_mg is None else micro(s.up_to_mg)}
+            for s in d.steps]} for d in dosing.diluents],
+        "acceptedTenths": [low, high], "kgPerLbE8": KG_PER_LB_E8,
+    }
+
+
+def _json(value: object) -> Trusted:
+    # Inside <script type="application/json">: "<" is escaped so no text can close the element.
+    return Trusted(json.dumps(value, ensure_ascii=False).replace("<", "\\u003c"))
+
+
+def dose_calculator_markdown(corpus: Corpus) -> str:
+    dosing = find_dosing(corpus)
+    if dosing is None:  # validation requires one page with `dosing`
+        raise ValueError("no page has a dosing block")
+    low, high = accepted(dosing)
+    diluents = [{"id": d.id, "label": corpus.bib_labels.get(d.sources[0].key, d.sources[0].key),
+                 "steps": _steps(d), "cites": cites(d.sources),
+                 "label_version": d.label_version} for d in dosing.diluents]
+    return template("dose-calculator.md.j2").render(
+        d=dosing, n=_number, cites=cites, diluents=diluents,
+        wl=f"{dosing.window_low:g}", wh=f"{dosing.window_high:g}",
+        low=f"{low / 10:.1f}", high=f"{high / 10:.1f}", data=_json(data(dosing)))
