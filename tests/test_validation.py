@@ -55,7 +55,8 @@ EXPECTED = {
         "YYYY-MM-DD. (for example '2026-11-23') [E015]",
         "docs/data/wrong-types.yaml:5:8: order: must be a whole number, not text [E011]",
         "docs/data/wrong-types.yaml:6:1: colour: unknown field 'colour'; allowed fields: title, "
-        "summary, reviewed, group, order, topic, aliases, search_boost, sections, rules [E014]"],
+        "summary, reviewed, group, order, topic, aliases, search_boost, sections, rules, "
+        "dosing [E014]"],
     "python-tag.yaml": [
         "docs/data/python-tag.yaml:1:8: (syntax): YAML tags such as !!python/... are not "
         "allowed; write plain text, lists and maps [E001]"],
@@ -83,6 +84,13 @@ EXPECTED = {
         "docs/data/rule-finding-split.yaml:16:14: rules[0].finding: finding 'shared-finding' is "
         "also used at docs/data/good.yaml:38; rules that share a finding must sit on the same "
         "page, so that every side shows together [E044]"],
+    "dosing-broken.yaml": [
+        "docs/data/dosing-broken.yaml:20:16: dosing.dose.mg_per_kg: 0.0375 mg is not a whole "
+        "number of µg [E048]",
+        "docs/data/dosing-broken.yaml:34:20: dosing.window.low_ug_per_ml: must be below "
+        "high_ug_per_ml [E048]",
+        "docs/data/dosing-broken.yaml:42:9: dosing.diluent[0].steps: up_to_mg must rise from "
+        "step to step [E048]"],
     "locator-unknown.yaml": [
         "docs/data/locator-unknown.yaml:14:22: sections[0].excerpts[0].sources[0].locator: "
         "'§9.9' names no item in the outline of gamma_label (docs/data/sources/gamma_label.yaml); "
@@ -382,6 +390,17 @@ def test_no_page_files_and_no_bibliography_are_reported(tmp_path: Path) -> None:
     assert messages(project) == [
         "docs/data:1:1: (folder): no page files (*.yaml) found [E005]",
         "references.bib:1:1: (file): references.bib is missing [E030]"]
+
+
+def test_dose_constants_on_two_pages_are_refused(tmp_path: Path) -> None:
+    project = mini_project(tmp_path, INVALID / "dosing-broken.yaml")
+    text = (project / "docs" / "data" / "dosing-broken.yaml").read_text(encoding="utf-8")
+    second = text.replace("dosing-broken-claim", "dosing-second-claim")
+    (project / "docs" / "data" / "dosing-second.yaml").write_text(second, encoding="utf-8")
+    found = [m for m in messages(project) if "[E049]" in m]
+    assert found == [
+        "docs/data/dosing-second.yaml:18:3: dosing: the Dose calculator's constants are already "
+        "given in docs/data/dosing-broken.yaml; give them on one page only [E049]"]
 
 
 def test_a_shape_rule_without_its_own_message_still_names_itself() -> None:

@@ -114,6 +114,13 @@ CODES: dict[str, Code] = {c.id: c for c in (
     Code("E047", Severity.ERROR,
          "A statement cites an outline item marked left out",
          "tests/fixtures/invalid/locator-left-out.yaml"),
+    Code("E048", Severity.ERROR,
+         "The Dose calculator's constants cannot be used (steps out of order, a window upside"
+         " down, a mg figure finer than a µg)",
+         "tests/fixtures/invalid/dosing-broken.yaml"),
+    Code("E049", Severity.ERROR,
+         "The Dose calculator's constants are given on more than one page",
+         "tests/test_validation.py::test_dose_constants_on_two_pages_are_refused"),
     Code("W032", Severity.WARNING,
          "A references.bib entry lacks fields its type needs",
          "tests/test_validation.py::test_unused_bib_entry_is_a_warning_not_an_error"),

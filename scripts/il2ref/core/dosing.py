@@ -157,11 +157,13 @@ def read_weight(dosing: Dosing, text: str, unit: str) -> Result | Refusal:
 def problems(dosing: Dosing) -> list[tuple[list[str | int], str]]:
     """Constants the arithmetic cannot use, as (field path under `dosing`, message)."""
     found: list[tuple[list[str | int], str]] = []
-    for name, mg in (("dose", dosing.mg_per_kg), ("vial", dosing.vial_mg)):
+    checks: list[tuple[list[str | int], float]] = [
+        (["dose", "mg_per_kg"], dosing.mg_per_kg), (["vial", "mg"], dosing.vial_mg)]
+    for where, mg in checks:
         if abs(mg * 1000 - micro(mg)) > 1e-6:
-            found.append(([name], f"{mg} mg is not a whole number of µg"))
+            found.append((where, f"{mg} mg is not a whole number of µg"))
     if dosing.window_low >= dosing.window_high:
-        found.append((["window"], "low_ug_per_ml must be below high_ug_per_ml"))
+        found.append((["window", "low_ug_per_ml"], "must be below high_ug_per_ml"))
     for i, d in enumerate(dosing.diluents):
         limits = [s.up_to_mg for s in d.steps]
         if limits[-1] is not None or None in limits[:-1]:

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from il2ref.core import coverage
+from il2ref.core import coverage, dosing
 from il2ref.core.diagnostics import Diagnostic, Severity, ValidationFailed, errors
-from il2ref.core.model import Corpus, Outline, page_from_data
+from il2ref.core.model import Corpus, Outline, Page, page_from_data
 from il2ref.core.rules import TOPICS
 from il2ref.core.units import BARE_UNIT, BRACES, parse_lab
 from il2ref.load import bibliography, outlines, shape, yaml_source
@@ -193,6 +193,24 @@ def _finding_place(doc: yaml_source.YamlDocument, path: list[str | int], finding
                        "the same page, so that every side shows together", "E044")]
 
 
+def _dosing(doc: yaml_source.YamlDocument, page: Page, seen: list[str]) -> list[Diagnostic]:
+    """The Dose calculator's constants: on one page only, and usable by its arithmetic."""
+    if page.dosing is None:
+        return []
+    found = []
+    if seen:
+        line, col = doc.position(["dosing"])
+        found.append(Diagnostic(doc.path, line, col, "dosing",
+                                f"the Dose calculator's constants are already given in "
+                                f"{seen[0]}; give them on one page only", "E049"))
+    seen.append(doc.path)
+    for path, message in dosing.problems(page.dosing):
+        line, col = doc.position(["dosing", *path])
+        found.append(Diagnostic(doc.path, line, col, shape.field_name(["dosing", *path]),
+                                message, "E048"))
+    return found
+
+
 def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
     """Read and check everything under `root`. Never raises for editor mistakes."""
     diagnostics: list[Diagnostic] = []
@@ -203,6 +221,7 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
                     bib_fields=bib.fields, bib_text=bib.text)
     ids: dict[str, _Place] = {}
     findings: dict[str, _Place] = {}  # a shared finding -> where its first rule is
+    dosing_at: list[str] = []  # the files that give the Dose calculator's constants
     cited: set[str] = set()
     files = data_files(root)
     if not files:
@@ -263,6 +282,7 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
 
         if not wrong_shape and isinstance(doc.data, dict):
             corpus.pages.append(page_from_data(file.stem, display, doc.data))
+            diagnostics += _dosing(doc, corpus.pages[-1], dosing_at)
         doc.forget_nodes()  # `ids` keeps the document: keep only its text
 
     if not errors(diagnostics):
