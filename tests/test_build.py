@@ -68,8 +68,8 @@ def test_conflicts_and_rules_render(built_site: Path) -> None:
     assert ('Is a rising haematocrit part of <abbr tabindex="0" title="Interleukin-2">IL-2</abbr> '
             "capillary leak?") in page
     # The hold rule comes from the structured data, with its source.
-    row = re.search(r"<tr>\s*<td>US label \(2024\)</td>.*?</tr>", page, re.S)
-    assert row is not None
+    row = re.search(r'<tr [^>]*data-rule="rule-label2024-sbp".*?</tr>', page, re.S)
+    assert row is not None and '<td class="rule-source" role="cell">US label (2024)</td>' in row[0]
     assert "&#60; 90 mmHg" in row.group(0) and 'href="#fn:proleukin_pi_2024"' in row.group(0)
 
 

@@ -188,5 +188,7 @@ def test_without_script_the_figures_and_sources_still_show(browser: Any, site_ur
 def test_the_card_and_the_downloads_page_link_to_the_tools(built_site: Path) -> None:
     for slug in ("quick-reference", "downloads"):
         page = lxml.html.parse(str(built_site / slug / "index.html")).getroot()
-        links = page.xpath("//article//a[normalize-space()='Dose calculator']/@href")
-        assert links == ["../dose-calculator/"], slug
+        for title, path in (("Dose calculator", "dose-calculator"),
+                            ("Dose-time check", "dose-time-check")):
+            links = page.xpath(f"//article//a[normalize-space()='{title}']/@href")
+            assert links == [f"../{path}/"], (slug, title)

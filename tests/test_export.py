@@ -180,6 +180,10 @@ def test_offline_bundle_works_from_disk_with_no_network(dist: Path, names: dict[
     page.goto((root / "dose-calculator.html").as_uri())
     page.fill("#dose-weight", "70")
     assert page.inner_text("output[data-out=dose-iu]") == "42,000,000 IU"
+    # And the dose-time check, from a bookmarked fragment.
+    page.goto((root / "dose-time-check.html").as_uri() + "#systolic-bp=85")
+    assert page.is_visible("li[data-rule=rule-label2024-sbp]")
+    assert not page.is_visible("li[data-rule=rule-pulm-label2024-spo2]")
     context.close()
     outside = [u for u in requests if not u.startswith("file://")]
     assert requests and outside == []

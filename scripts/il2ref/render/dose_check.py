@@ -1,0 +1,58 @@
+"""The Dose-time check page: an input per measure and a tick box per criterion without a
+number, all generated from the rules, and every criterion listed by source with its action,
+resume condition and citation. docs/javascripts/dose-check.js shows the criteria met; the
+logic it follows is il2ref.core.dose_check's."""
+
+from __future__ import annotations
+
+import json
+
+from il2ref.core import dose_check as dc
+from il2ref.core.model import Corpus, Rule
+from il2ref.core.rules import ACTIONS, FRAMEWORKS, differing, ordered, others
+from il2ref.core.units import NUMBER
+from il2ref.render.dose_calculator import tool_script
+from il2ref.render.inline import cites, differs_note, finding, prose
+from il2ref.render.markdown import template
+from il2ref.render.markup import Trusted, escape
+
+
+def _data(rules: list[Rule]) -> dict[str, object]:
+    all_inputs = dc.inputs(rules)
+    out = []
+    for r in rules:
+        t = r.threshold
+        out.append({
+            "id": r.id, "framework": r.framework, "tier": r.tier,
+            "input": dc.input_key(r, all_inputs), "tick": None if t or r.cumulative else (
+                r.finding or r.id),
+            "comparator": t.comparator if t else None, "value": t.value if t else None,
+            "low": t.low if t else None, "high": t.high if t else None,
+            "counts": r.cumulative.counts if r.cumulative else None,
+            "atLeast": r.cumulative.at_least if r.cumulative else None})
+    return {"number": NUMBER, "held": dc.HELD, "rules": out}
+
+
+def _item(r: Rule, differ: dict[str, list[Rule]]) -> Trusted:
+    rivals = others(r, differ)
+    text = (f"{finding(r)}: **{escape(ACTIONS[r.action])}**"
+            + (f". Resume when: {prose(r.resume)}" if r.resume else "")
+            + f" {cites(r.sources)}")
+    if rivals:
+        text += f"<br>{differs_note(rivals)}"
+    return Trusted(f'<li data-rule="{r.id}" markdown="1">{text}</li>')
+
+
+def dose_check_markdown(corpus: Corpus, *, directory_urls: bool = True) -> str:
+    rules = corpus.rules()
+    differ = differing(rules)
+    by_source = [(FRAMEWORKS[f], [_item(r, differ) for r in ordered(rules) if r.framework == f])
+                 for f in FRAMEWORKS]
+    by_id = {r.id: r for r in rules}
+    tick_boxes = [(t.key, prose(by_id[t.rules[0]].criterion),
+                   " · ".join(dict.fromkeys(FRAMEWORKS[by_id[i].framework] for i in t.rules)))
+                  for t in dc.ticks(rules)]
+    return template("dose-check.md.j2").render(
+        inputs=dc.inputs(rules), ticks=tick_boxes, held=dc.HELD, by_source=by_source,
+        data=Trusted(json.dumps(_data(rules), ensure_ascii=False).replace("<", "\\u003c")),
+        script=tool_script("dose-check", directory_urls=directory_urls))

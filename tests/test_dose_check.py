@@ -1,0 +1,172 @@
+"""The Dose-time check: inputs and tick boxes generated from the rules, and, for every numeric
+rule, a value just past its threshold shows it and a value just short does not, in Chromium,
+with the whole set shown equal to the Python reference (il2ref.core.dose_check)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+from conftest import ROOT
+from il2ref.core import dose_check as dc
+from il2ref.core.model import Rule
+from il2ref.load.corpus import load_corpus
+
+STEP = 0.01  # the finest value the number grammar reads (two decimals)
+
+
+@pytest.fixture(scope="module")
+def rules() -> list[Rule]:
+    return load_corpus(ROOT)[0].rules()
+
+
+def _text(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def _sides(rule: Rule) -> list[tuple[str, bool]]:
+    """(value, should it meet the rule) just past and just short of the threshold."""
+    t = rule.threshold
+    assert t is not None
+    if t.comparator == "range":
+        assert t.low is not None and t.high is not None
+        return [(_text(t.low), True), (_text(t.high), True),
+                (_text(t.low - STEP), False), (_text(t.high + STEP), False)]
+    assert t.value is not None
+    v = t.value
+    return {">": [(_text(v + STEP), True), (_text(v), False)],
+            ">=": [(_text(v), True), (_text(v - STEP), False)],
+            "<": [(_text(v - STEP), True), (_text(v), False)],
+            "<=": [(_text(v), True), (_text(v + STEP), False)]}[t.comparator]
+
+
+def test_every_rule_has_its_input_or_tick_box(rules: list[Rule]) -> None:
+    inputs = dc.inputs(rules)
+    assert len({i.key for i in inputs}) == len(inputs)
+    ticked = {rule_id for t in dc.ticks(rules) for rule_id in t.rules}
+    by_id = {r.id: r for r in rules}
+    for r in rules:
+        if r.threshold:
+            key = dc.input_key(r, inputs)
+            assert key and key.split(".")[0] == r.threshold.measure, r.id
+        elif not r.cumulative:
+            assert r.id in ticked, r.id
+    for t in dc.ticks(rules):  # one box per finding, every source's rule under it
+        assert len({by_id[i].finding or i for i in t.rules}) == 1
+    assert {r.comparator for r in (x.threshold for x in rules) if r} == {
+        "<", "<=", ">", ">=", "range"}
+
+
+def test_the_reference_meets_each_threshold_on_the_right_side(rules: list[Rule]) -> None:
+    inputs = dc.inputs(rules)
+    for r in rules:
+        if not r.threshold:
+            continue
+        key = dc.input_key(r, inputs)
+        assert key
+        for text, should in _sides(r):
+            value = dc.read_value(text)
+            assert value is not None, text
+            assert (r.id in dc.check(rules, {key: value}, set())) is should, (r.id, text)
+
+
+def test_numbers_outside_the_grammar_are_not_read() -> None:
+    for text in ("2,5", "50,00", "50.000", "1e3", "-3", "", "٣", "3 mg"):
+        assert dc.read_value(text) is None, text
+    assert dc.read_value("50,000") == 50000 and dc.read_value("2.5") == 2.5
+
+
+# --- The page in Chromium ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def check_page(browser: Any, site_url: str) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(site_url + "dose-time-check/")
+    yield page
+    context.close()
+
+
+SET = """([key, value]) => {
+    const form = document.querySelector('form[data-dose-check]');
+    form.reset();
+    form.querySelectorAll('[data-key]').forEach(f => { if (f.type !== 'checkbox') f.value = ''; });
+    const field = value === 'yes' ? form.querySelector(`[data-seen="${key}"]`)
+                                  : form.querySelector(`[data-key="${key}"]`);
+    if (field.type === 'checkbox') {
+        field.checked = true; field.dispatchEvent(new Event('change'));
+    } else { field.value = value; field.dispatchEvent(new Event('input')); }
+    return [...document.querySelectorAll('[data-framework-list] li[data-rule]')]
+        .filter(li => li.checkVisibility()).map(li => li.dataset.rule);
+}"""
+
+
+@pytest.mark.browser
+def test_each_threshold_shows_just_past_and_hides_just_short(check_page: Any,
+                                                             rules: list[Rule]) -> None:
+    inputs = dc.inputs(rules)
+    checked = 0
+    for r in rules:
+        if not r.threshold:
+            continue
+        key = dc.input_key(r, inputs)
+        assert key
+        for text, should in _sides(r):
+            shown = check_page.evaluate(SET, [key, text])
+            value = dc.read_value(text)
+            assert value is not None
+            assert shown == dc.check(rules, {key: value}, set()), (r.id, text)
+            assert (r.id in shown) is should, (r.id, text)
+            checked += 1
+    assert checked >= 2 * sum(1 for r in rules if r.threshold)
+
+
+@pytest.mark.browser
+def test_each_tick_box_shows_its_rules_from_every_source(check_page: Any,
+                                                         rules: list[Rule]) -> None:
+    for tick in dc.ticks(rules):
+        shown = check_page.evaluate(SET, [tick.key, "yes"])
+        assert shown == dc.check(rules, {}, {tick.key}), tick.key
+        assert set(tick.rules) <= set(shown)
+
+
+@pytest.mark.browser
+def test_held_doses_and_criteria_are_counted_against_the_cumulative_rules(
+        check_page: Any, rules: list[Rule]) -> None:
+    three_held = next(r for r in rules if r.cumulative and r.cumulative.counts == "held-doses")
+    assert three_held.id in check_page.evaluate(SET, [dc.HELD, str(three_held.cumulative.at_least)])
+    assert three_held.id not in check_page.evaluate(
+        SET, [dc.HELD, str(three_held.cumulative.at_least - 1)])
+    absolute = next(r for r in rules if r.cumulative and r.cumulative.counts == "absolute-criteria")
+    one = next(r for r in rules if r.framework == absolute.framework and r.tier == "absolute"
+               and not r.threshold)
+    tick = one.finding or one.id
+    assert check_page.evaluate(SET, [tick, "yes"]) == dc.check(rules, {}, {tick})
+    assert absolute.id in dc.check(rules, {}, {tick})
+
+
+@pytest.mark.browser
+def test_the_check_lives_in_the_fragment_only(browser: Any, site_url: str,
+                                              rules: list[Rule]) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    state = {"systolic-bp": "85", "heart-rate": "135"}
+    page.goto(site_url + "dose-time-check/#" + urlencode(state))
+    shown = page.evaluate("""() => [...document.querySelectorAll(
+        '[data-framework-list] li[data-rule]')].filter(li => li.checkVisibility())
+        .map(li => li.dataset.rule)""")
+    assert shown == dc.check(rules, {"systolic-bp": 85, "heart-rate": 135}, set())
+    assert "rule-label2024-sbp" in shown
+    assert page.input_value("[data-key=systolic-bp]") == "85"
+    page.fill("[data-key=spo2]", "88")
+    assert page.evaluate("location.hash") == "#systolic-bp=85&spo2=88&heart-rate=135"
+    page.check("[data-seen=atrial-fibrillation]")
+    assert page.evaluate("location.hash").endswith("&seen=atrial-fibrillation")
+    # Nothing of the check is stored (Material keeps its own settings in localStorage).
+    stored = page.evaluate("""() => JSON.stringify([{...localStorage}, {...sessionStorage},
+                                                    document.cookie])""")
+    assert not any(word in stored for word in ("85", "135", "88", "systolic", "fibrillation"))
+    context.close()
