@@ -227,3 +227,14 @@ def test_the_data_edition_fits_its_schema_without_an_export() -> None:
     quoted = next(r for r in rows if "," in r["criterion"])  # commas survive the CSV
     assert quoted["criterion"] == next(r["criterion"] for r in data["rules"]
                                        if r["id"] == quoted["id"])
+
+
+def test_patient_sheet_pdf_has_at_most_four_pages(dist: Path, names: dict[str, str]) -> None:
+    pdf = dist / "files" / names["patient"]
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    pages = int(next(line.split()[-1] for line in info.stdout.splitlines()
+                     if line.startswith("Pages:")))
+    assert 1 <= pages <= 4
+    words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    assert "information for patients and families" in words and "Who to call" in words

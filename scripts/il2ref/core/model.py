@@ -33,6 +33,16 @@ class Source:
     locator: str
 
 
+PatientSection = Literal["what-it-is", "what-you-feel", "signs-checked", "organs", "after-home"]
+
+
+@dataclass(frozen=True)
+class PatientText:
+    """A statement in plain words for the Patient information sheet (il2ref.render.patient)."""
+    section: PatientSection
+    text: str
+
+
 @dataclass(frozen=True)
 class Excerpt:
     id: str
@@ -45,6 +55,7 @@ class Excerpt:
     key_fact: bool = False
     explains: Action | None = None  # an action this statement explains (shown with it on the card)
     page: str = ""
+    patient: PatientText | None = None
 
 
 @dataclass(frozen=True)
@@ -216,6 +227,8 @@ def _excerpt(raw: dict[str, Any], page: str) -> Excerpt:
         evidence=raw["evidence"], topic=raw["topic"], label_version=raw.get("label_version"),
         status=raw.get("status", "verified"), key_fact=raw.get("key_fact", False),
         explains=raw.get("explains"), page=page,
+        patient=PatientText(raw["patient"]["section"], raw["patient"]["text"])
+        if "patient" in raw else None,
     )
 
 

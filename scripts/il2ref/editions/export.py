@@ -25,6 +25,7 @@ from il2ref.editions.chromium import CHROMIUM, CHROMIUM_ARGS
 from il2ref.editions.data import dataset, schema_text, to_csv, write_json
 from il2ref.load.corpus import BIB_FILE, require_corpus
 from il2ref.render.card import card_html
+from il2ref.render.patient import patient_html
 from il2ref.site.citations import reference_texts
 
 SHIM = Path("node_modules/iframe-worker/shim/index.js")
@@ -102,6 +103,10 @@ def export(root: Path, *, built: str) -> Path:
     card = work / "card.html"
     card.write_text(card_html(corpus, texts, version=version, built=built), encoding="utf-8")
     _pdf(card, files / names["card"], paper=None)
+    patient = work / "patient.html"
+    patient.write_text(patient_html(corpus, texts, version=version, built=built),
+                       encoding="utf-8")
+    _pdf(patient, files / names["patient"], paper=None)
 
     # Whole reference: PDF (A4 and Letter) and EPUB from the print-site page
     _mkdocs(root, "mkdocs.print.yml", work / "print", env)

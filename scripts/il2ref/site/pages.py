@@ -16,6 +16,7 @@ from il2ref.render import markdown as md
 from il2ref.render.card import card_markdown
 from il2ref.render.dose_calculator import dose_calculator_markdown
 from il2ref.render.dose_check import dose_check_markdown
+from il2ref.render.patient import patient_markdown
 from il2ref.render.provenance import Freshness, by_source_markdown, freshness, freshness_markdown
 from il2ref.render.quiz import quiz_markdown
 from il2ref.site.nav import DATA_PAGES, Nav, data_groups, merged
@@ -48,6 +49,8 @@ GENERATED = (
                   lambda i: dose_calculator_markdown(i.corpus, directory_urls=i.directory_urls)),
     GeneratedPage("dose-time-check.md", "Dose-time check", "dose-calculator.md",
                   lambda i: dose_check_markdown(i.corpus, directory_urls=i.directory_urls)),
+    GeneratedPage("patient-information.md", "Patient information", "dose-time-check.md",
+                  lambda i: patient_markdown(i.corpus)),
     GeneratedPage("self-test.md", "Test yourself", DATA_PAGES,
                   lambda i: quiz_markdown(i.corpus)),
     GeneratedPage("by-source.md", "Statements by source", "references.md",
@@ -65,7 +68,7 @@ GENERATED = (
     GeneratedPage("coverage.md", "Source coverage", "by-source.md",
                   lambda i: md.coverage_markdown(i.corpus)),
 )
-DATA_AFTER = "dose-time-check.md"  # the data pages' groups follow the card and the tools
+DATA_AFTER = "patient-information.md"  # the data pages' groups follow the card and the tools
 
 
 def nav(hand_written: Nav, corpus: Corpus) -> Nav:
