@@ -146,6 +146,23 @@ def test_held_doses_and_criteria_are_counted_against_the_cumulative_rules(
     tick = one.finding or one.id
     assert check_page.evaluate(SET, [tick, "yes"]) == dc.check(rules, {}, {tick})
     assert absolute.id in dc.check(rules, {}, {tick})
+    count = check_page.inner_text(f"[data-count={absolute.framework}]")
+    assert count == "1 criterion met (0 relative, 1 absolute).", count
+
+
+@pytest.mark.browser
+def test_usable_by_keyboard_alone_at_375px(check_page: Any) -> None:
+    check_page.goto(check_page.url.split("#")[0])
+    check_page.focus("[data-key=systolic-bp]")
+    check_page.keyboard.type("85")
+    assert check_page.is_visible("li[data-rule=rule-label2024-sbp]")
+    for _ in range(40):  # on through the inputs to the first tick box
+        check_page.keyboard.press("Tab")
+        if check_page.evaluate("document.activeElement.type") == "checkbox":
+            break
+    check_page.keyboard.press("Space")
+    assert "seen=" in check_page.evaluate("location.hash")
+    assert check_page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
 @pytest.mark.browser

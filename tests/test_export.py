@@ -180,6 +180,9 @@ def test_offline_bundle_works_from_disk_with_no_network(dist: Path, names: dict[
     page.goto((root / "dose-calculator.html").as_uri())
     page.fill("#dose-weight", "70")
     assert page.inner_text("output[data-out=dose-iu]") == "42,000,000 IU"
+    # The patient sheet is in the bundle too.
+    page.goto((root / "patient-information.html").as_uri())
+    assert page.locator("article h1").first.inner_text().rstrip("¶") == "Patient information"
     # And the dose-time check, from a bookmarked fragment.
     page.goto((root / "dose-time-check.html").as_uri() + "#systolic-bp=85")
     assert page.is_visible("li[data-rule=rule-label2024-sbp]")
@@ -237,4 +240,5 @@ def test_patient_sheet_pdf_has_at_most_four_pages(dist: Path, names: dict[str, s
     assert 1 <= pages <= 4
     words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                            check=True).stdout
+    words = " ".join(words.split())
     assert "information for patients and families" in words and "Who to call" in words

@@ -66,10 +66,24 @@
         items[id].hidden = !(id in shown);
         if (id in shown) { n += 1; }
       });
+      // Per source: how many of its criteria are met, relative and absolute counted apart
+      // (what its cumulative rules count).
       document.querySelectorAll("[data-framework-list]").forEach(function (ul) {
-        var heading = ul.previousElementSibling;
+        var framework = ul.dataset.frameworkList;
+        var count = document.querySelector('[data-count="' + framework + '"]');
+        var heading = count ? count.previousElementSibling : null;
+        var mine = Object.keys(own).map(function (k) { return own[k]; })
+          .filter(function (x) { return x.framework === framework; });
+        var rel = mine.filter(function (x) { return x.tier === "relative"; }).length;
+        var abs = mine.filter(function (x) { return x.tier === "absolute"; }).length;
         var any = ul.querySelector("li:not([hidden])") !== null;
         ul.hidden = !any;
+        if (count) {
+          count.hidden = !any;
+          count.textContent = mine.length + (mine.length === 1 ? " criterion met" : " criteria met") +
+            (rel || abs ? " (" + rel + " relative, " + abs + " absolute)" : "") +
+            (framework === "institution-2015" && held ? "; doses held this cycle: " + held : "") + ".";
+        }
         if (heading && heading.tagName === "H3") { heading.hidden = !any; }
       });
       var entered = Object.keys(values).length + Object.keys(ticked).filter(function (k) { return ticked[k]; }).length + (held ? 1 : 0);

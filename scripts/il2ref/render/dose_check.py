@@ -46,8 +46,8 @@ def _item(r: Rule, differ: dict[str, list[Rule]]) -> Trusted:
 def dose_check_markdown(corpus: Corpus, *, directory_urls: bool = True) -> str:
     rules = corpus.rules()
     differ = differing(rules)
-    by_source = [(FRAMEWORKS[f], [_item(r, differ) for r in ordered(rules) if r.framework == f])
-                 for f in FRAMEWORKS]
+    by_source = [(f, FRAMEWORKS[f], [_item(r, differ) for r in ordered(rules)
+                                     if r.framework == f]) for f in FRAMEWORKS]
     by_id = {r.id: r for r in rules}
     tick_boxes = [(t.key, prose(by_id[t.rules[0]].criterion),
                    " · ".join(dict.fromkeys(FRAMEWORKS[by_id[i].framework] for i in t.rules)))

@@ -48,7 +48,7 @@ def patient_markdown(corpus: Corpus) -> str:
 def patient_html(corpus: Corpus, references: dict[str, str], *, version: str,
                  built: str) -> str:
     """The printable sheet: each statement with its sources' short names and locators."""
-    sections = [(s.title, [(Markup(prose(e.patient.text)),
+    sections = [(s.id, s.title, [(Markup(prose(e.patient.text)),
                             "; ".join(f"{corpus.bib_labels.get(x.key, x.key)}, {x.locator}"
                                       for x in e.sources))
                            for e in s.items if e.patient]) for s in sheet(corpus)]
