@@ -87,3 +87,27 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     """pytest-playwright's `browser` and `page` fixtures, launching Debian's Chromium
     (Playwright cannot download its own here) off the closed network."""
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(browser: Any, urls: list[str], *, scheme: str, palette: str,
+                   viewport: dict[str, int]) -> dict[str, list[str]]:
+    """url -> axe-core's WCAG 2.1 AA violations there, in one palette at one width."""
+    axe = AXE.read_text(encoding="utf-8")
+    context = browser.new_context(color_scheme=scheme, viewport=viewport)
+    page = context.new_page()
+    found = {}
+    for url in urls:
+        page.goto(url)
+        assert page.get_attribute("body", "data-md-color-scheme") == palette
+        page.add_script_tag(content=axe)
+        violations = page.evaluate(
+            "async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+            ".violations.map(v => v.id + ': ' + v.nodes[0].html.slice(0, 120))", WCAG_AA)
+        if violations:
+            found[url] = violations
+    context.close()
+    return found

@@ -7,12 +7,10 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from conftest import ROOT
+from conftest import axe_violations
 
 pytestmark = pytest.mark.browser
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def all_pages(site: Path) -> list[str]:
@@ -44,22 +42,10 @@ def test_no_request_leaves_the_site(browser, site_url: str, built_site: Path) ->
 @pytest.mark.parametrize(("scheme", "palette"), [("light", "default"), ("dark", "slate")])
 def test_axe_finds_no_wcag_aa_violation_on_any_page(browser, site_url: str, built_site: Path,  # type: ignore[no-untyped-def]
                                                     scheme: str, palette: str) -> None:
-    axe = AXE.read_text(encoding="utf-8")
     # A 1280 px desktop; the rule pages at 390 px are checked in test_rule_tables.py.
-    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    found = {}
-    for path in all_pages(built_site):
-        page.goto(site_url + path)
-        assert page.get_attribute("body", "data-md-color-scheme") == palette
-        page.add_script_tag(content=axe)
-        violations = page.evaluate(
-            "async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
-            ".violations.map(v => v.id + ': ' + v.nodes[0].html.slice(0, 120))", WCAG_AA)
-        if violations:
-            found[path] = violations
-    context.close()
-    assert found == {}
+    urls = [site_url + path for path in all_pages(built_site)]
+    assert axe_violations(browser, urls, scheme=scheme, palette=palette,
+                          viewport={"width": 1280, "height": 800}) == {}
 
 
 def test_tables_have_headers_and_captions(built_site: Path) -> None:

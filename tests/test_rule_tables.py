@@ -12,7 +12,7 @@ from typing import Any
 import lxml.html
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, axe_violations
 from il2ref.core.model import Corpus, Rule, Source
 from il2ref.core.rules import differing
 from il2ref.core.units import format_threshold
@@ -22,8 +22,6 @@ from il2ref.render.rule_tables import rules_table
 PHONE = {"width": 390, "height": 844}
 WIDE = {"width": 1280, "height": 800}
 CELLS = ["rule-finding", "rule-action", "rule-resume", "rule-source", "rule-cites"]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 # Every rule row of the page: its box, its cells' boxes, and what the reader sees in each.
 BLOCKS = """() => [...document.querySelectorAll('table[data-rules] tr[data-rule]')].map(row => {
@@ -265,24 +263,11 @@ def test_printed_management_page_has_no_filters_and_wide_tables(page: Any, site_
 def test_axe_finds_nothing_on_the_rule_pages(browser: Any, site_url: str, corpus: Corpus,
                                             viewport: dict[str, int], scheme: str,
                                             palette: str) -> None:
-    axe = AXE.read_text(encoding="utf-8")
-    context = browser.new_context(viewport=viewport, color_scheme=scheme)
-    page = context.new_page()
-    found = {}
     # Every rule page, and the management page narrowed by a filter. At 1280 px every page as
     # opened is checked already (test_reader_quality), so only the filtered view is added here.
     paths = [f"{slug}/" for slug in _pages(corpus)] if viewport == PHONE else []
-    for path in [*paths, "management/#source=label-2024"]:
-        page.goto(site_url + path)
-        assert page.get_attribute("body", "data-md-color-scheme") == palette
-        page.add_script_tag(content=axe)
-        violations = page.evaluate(
-            "async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
-            ".violations.map(v => v.id + ': ' + v.nodes[0].html.slice(0, 120))", WCAG_AA)
-        if violations:
-            found[path] = violations
-    context.close()
-    assert found == {}
+    urls = [site_url + path for path in [*paths, "management/#source=label-2024"]]
+    assert axe_violations(browser, urls, scheme=scheme, palette=palette, viewport=viewport) == {}
 
 
 def test_the_rule_pages_are_the_pages_with_rule_tables(built_site: Path, corpus: Corpus) -> None:

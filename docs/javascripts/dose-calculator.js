@@ -104,11 +104,7 @@
     }
   }
 
-  if (typeof document$ !== "undefined") {
-    document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  // Loaded by its own page, from the content, so before Material's bundle: run once the page
+  // is parsed (the site does not use instant navigation).
+  document.addEventListener("DOMContentLoaded", init);
 })();

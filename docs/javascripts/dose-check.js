@@ -116,7 +116,13 @@
     fields.forEach(function (f) {
       f.addEventListener(f.type === "checkbox" ? "change" : "input", function () { fragment(); update(); });
     });
-    form.addEventListener("reset", function () { setTimeout(function () { fragment(); update(); }, 0); });
+    form.addEventListener("reset", function (e) {
+      // Cleared here, at once, rather than after the browser's own reset.
+      e.preventDefault();
+      fields.forEach(function (f) { if (f.type === "checkbox") { f.checked = false; } else { f.value = ""; } });
+      fragment();
+      update();
+    });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
     window.addEventListener("hashchange", function () { restore(); update(); });
     restore();
@@ -132,11 +138,7 @@
     }
   }
 
-  if (typeof document$ !== "undefined") {
-    document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  // Loaded by its own page, from the content, so before Material's bundle: run once the page
+  // is parsed (the site does not use instant navigation).
+  document.addEventListener("DOMContentLoaded", init);
 })();

@@ -61,9 +61,12 @@
     selects.forEach(function (s) {
       s.addEventListener("change", function () { fragment(selects); update(); });
     });
-    form.addEventListener("reset", function () {
-      // After the browser has reset the selects.
-      setTimeout(function () { fragment(selects); update(); }, 0);
+    form.addEventListener("reset", function (e) {
+      // Cleared here, at once, rather than after the browser's own reset.
+      e.preventDefault();
+      selects.forEach(function (s) { s.value = ""; });
+      fragment(selects);
+      update();
     });
     form.addEventListener("submit", function (e) { e.preventDefault(); });
     window.addEventListener("hashchange", function () { restore(selects); update(); });
@@ -81,11 +84,6 @@
     });
   }
 
-  if (typeof document$ !== "undefined") {
-    document$.subscribe(init); // Material's page-load stream (also after instant navigation)
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  // Material's page-load stream, in every build of this site (online, offline, print).
+  document$.subscribe(init);
 })();
