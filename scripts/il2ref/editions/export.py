@@ -111,9 +111,9 @@ def export(root: Path, *, built: str) -> Path:
     # Whole reference: PDF (A4 and Letter) and EPUB from the print-site page
     _mkdocs(root, "mkdocs.print.yml", work / "print", env)
     print_page = work / "print" / "print_page" / "index.html"
-    # Chromium lays out the 260-page print page on one core for about four minutes per paper
-    # size (measured; the cause is not known, see the Performance page): the two sizes are
-    # printed side by side, each in its own process (Playwright's sync API is one per process).
+    # The two paper sizes are printed side by side, each in its own process (Playwright's sync
+    # API is one per process). Each took minutes until extra.css stopped Material's print
+    # transitions on the footnote back-links; about 10 s now.
     with ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
         jobs = [pool.submit(_pdf, print_page, files / names[key], paper=paper)
                 for key, paper in (("pdf_a4", "A4"), ("pdf_letter", "Letter"))]
