@@ -13,10 +13,19 @@ def search(page, site_url: str, query: str) -> list[str]:  # type: ignore[no-unt
     page.click("input.md-search__input")  # desktop viewport: the box is in the header
     page.type("input.md-search__input", query, delay=20)
     page.wait_for_selector(".md-search-result__list > li", timeout=15_000)
-    return page.eval_on_selector_all(
-        ".md-search-result__list > li > a.md-search-result__link",
-        "els => els.map(e => new URL(e.href).pathname)",
-    )
+    # Each keystroke is a query to the search worker, answered in turn: the list shown first
+    # may be for a prefix ("in-line filte"). Read it once it has stopped changing.
+    read = """els => els.map(e => new URL(e.href).pathname)"""
+    links, same = None, 0
+    for _ in range(75):  # at most 15 s
+        now = page.eval_on_selector_all(
+            ".md-search-result__list > li > a.md-search-result__link", read)
+        same = same + 1 if now == links else 0
+        links = now
+        if same == 2:
+            break
+        page.wait_for_timeout(200)
+    return links
 
 
 def test_capillary_leak_finds_the_cls_page_first(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
