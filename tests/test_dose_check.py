@@ -60,7 +60,8 @@ def test_every_rule_has_its_input_or_tick_box(rules: list[Rule]) -> None:
         "<", "<=", ">", ">=", "range"}
 
 
-def test_the_reference_meets_each_threshold_on_the_right_side(rules: list[Rule]) -> None:
+def _cases(rules: list[Rule]) -> Iterator[tuple[Rule, str, str, float, bool]]:
+    """(rule, its input, typed text, value read, should it be met) for every numeric rule."""
     inputs = dc.inputs(rules)
     for r in rules:
         if not r.threshold:
@@ -70,7 +71,12 @@ def test_the_reference_meets_each_threshold_on_the_right_side(rules: list[Rule])
         for text, should in _sides(r):
             value = dc.read_value(text)
             assert value is not None, text
-            assert (r.id in dc.check(rules, {key: value}, set())) is should, (r.id, text)
+            yield r, key, text, value, should
+
+
+def test_the_reference_meets_each_threshold_on_the_right_side(rules: list[Rule]) -> None:
+    for r, key, text, value, should in _cases(rules):
+        assert (r.id in dc.check(rules, {key: value}, set())) is should, (r.id, text)
 
 
 def test_numbers_outside_the_grammar_are_not_read() -> None:
@@ -107,20 +113,12 @@ SET = """([key, value]) => {
 @pytest.mark.browser
 def test_each_threshold_shows_just_past_and_hides_just_short(check_page: Any,
                                                              rules: list[Rule]) -> None:
-    inputs = dc.inputs(rules)
     checked = 0
-    for r in rules:
-        if not r.threshold:
-            continue
-        key = dc.input_key(r, inputs)
-        assert key
-        for text, should in _sides(r):
-            shown = check_page.evaluate(SET, [key, text])
-            value = dc.read_value(text)
-            assert value is not None
-            assert shown == dc.check(rules, {key: value}, set()), (r.id, text)
-            assert (r.id in shown) is should, (r.id, text)
-            checked += 1
+    for r, key, text, value, should in _cases(rules):
+        shown = check_page.evaluate(SET, [key, text])
+        assert shown == dc.check(rules, {key: value}, set()), (r.id, text)
+        assert (r.id in shown) is should, (r.id, text)
+        checked += 1
     assert checked >= 2 * sum(1 for r in rules if r.threshold)
 
 
