@@ -208,7 +208,8 @@ def test_a_cycle_stop_is_said_not_to_rule_out_retreatment(built_site: Path) -> N
 
 def test_printed_card_has_the_same_rules_and_notes(corpus: Corpus) -> None:
     references = {k: f"Reference {k}." for k in corpus.cited_keys()}
-    doc = lxml.html.fromstring(card_html(corpus, references, version="0", built="2026-01-01"))
+    doc = lxml.html.fromstring(card_html(corpus, references, edition="Edition 0 (0000000)",
+                                         built="2026-01-01"))
     rows = _rows(doc)
     assert set(rows) == {r.id for r in corpus.rules() if r.status == "verified"}
     assert [h.text_content() for h in doc.xpath("//h2")] == [

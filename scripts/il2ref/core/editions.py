@@ -34,6 +34,9 @@ EDITIONS = (
     Edition("schema", "-data.schema.json", "Data schema, JSON Schema", "Describes the JSON file."),
     Edition("excerpts_csv", "-excerpts.csv", "Excerpts, CSV", "One row per statement."),
     Edition("rules_csv", "-rules.csv", "Rules, CSV", "One row per hold or stop rule."),
+    Edition("fhir", "-rules.fhir.json", "Rules, HL7 FHIR R4 (JSON)",
+            "A Bundle with one PlanDefinition per rule, its sources as citations: for sharing "
+            "and review, not for automated decisions."),
 )
 
 

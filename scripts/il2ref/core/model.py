@@ -21,6 +21,7 @@ Topic = Literal["mechanism", "regimen", "capillary-leak", "cardiovascular", "pul
                 "dermatologic", "gastrointestinal", "musculoskeletal", "constitutional",
                 "late-effects", "monitoring", "management", "safety", "crs", "case-study"]
 LabelVersion = Literal["2024", "legacy"]
+PageStatus = Literal["current", "under-review", "superseded"]
 Group = Literal["Background", "Toxicities", "Organ systems", "Management", "Context"]
 # "=": a single lab value in prose ({creatinine 3 mg/dL}); the schema allows no rule threshold
 # to use it.
@@ -166,6 +167,8 @@ class Page:
     aliases: tuple[str, ...] = ()
     search_boost: float | None = None
     dosing: Dosing | None = None
+    status: PageStatus = "current"
+    evidence_through: str | None = None  # an editor's date; else the newest source's
 
     def excerpts(self) -> list[Excerpt]:
         return [e for section in self.sections for e in section.statements()]
@@ -280,6 +283,7 @@ def page_from_data(slug: str, path: str, data: dict[str, Any]) -> Page:
         rules=tuple(_rule(r, slug) for r in data.get("rules", [])), topic=data.get("topic"),
         aliases=tuple(data.get("aliases", [])), search_boost=data.get("search_boost"),
         dosing=_dosing(data["dosing"]) if "dosing" in data else None,
+        status=data.get("status", "current"), evidence_through=data.get("evidence_through"),
     )
 
 
@@ -301,3 +305,12 @@ class Changes:
     # whether that would publish a wrong page (a shallow clone) rather than just say so.
     history_problem: str | None = None
     history_wrong: bool = False
+
+
+@dataclass(frozen=True)
+class Release:
+    """One entry of the change feed: a tagged release, or this build when it has changes since
+    the last one (tag None)."""
+    tag: str | None
+    date: str  # ISO 8601, the tagged commit's date
+    changes: Changes

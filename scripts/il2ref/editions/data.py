@@ -69,7 +69,8 @@ def _rule(r: Rule, refs: dict, differ: dict[str, list[Rule]]) -> dict:
     return rec
 
 
-def dataset(corpus: Corpus, texts: dict[str, str], *, version: str, built: str) -> dict:
+def dataset(corpus: Corpus, texts: dict[str, str], *, version: str, edition: str,
+            built: str) -> dict:
     """`texts`: key -> reference text, from `il2ref.site.citations.reference_texts`."""
     refs = references(corpus.bib_fields, texts)
     differ = differing(corpus.rules())
@@ -79,12 +80,14 @@ def dataset(corpus: Corpus, texts: dict[str, str], *, version: str, built: str) 
             excerpts += [_excerpt(e, page, section.title, refs, None) for e in section.excerpts]
             for c in section.conflicts:
                 excerpts += [_excerpt(e, page, section.title, refs, c.title) for e in c.sides]
-    return {"version": version, "built": built, "excerpts": excerpts,
+    return {"version": version, "edition": edition, "built": built, "excerpts": excerpts,
             "rules": [_rule(r, refs, differ) for r in corpus.rules()], "references": refs}
 
 
-def to_csv(records: list[dict]) -> str:
-    """Flat CSV: citations joined as 'key (locator) — reference' with ' | ' between them."""
+def to_csv(records: list[dict], edition: str) -> str:
+    """Flat CSV: citations joined as 'key (locator) — reference' with ' | ' between them; the
+    edition on every row, so a row copied elsewhere still says where it came from."""
+    records = [{"edition": edition, **rec} for rec in records]
     columns: list[str] = []
     for rec in records:
         columns += [k for k in rec if k not in columns]

@@ -11,11 +11,13 @@ import shutil
 import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from html import escape as html_escape
 from multiprocessing import get_context
 from pathlib import Path
 
 import lxml.html
 import pypandoc
+import yaml
 
 from il2ref import __version__
 from il2ref.core.cache import CACHE_DIR
@@ -23,9 +25,13 @@ from il2ref.core.diagnostics import ValidationFailed
 from il2ref.core.editions import file_names
 from il2ref.editions.chromium import CHROMIUM, CHROMIUM_ARGS
 from il2ref.editions.data import dataset, schema_text, to_csv, write_json
+from il2ref.editions.fhir import rules_bundle
 from il2ref.load.corpus import BIB_FILE, require_corpus
+from il2ref.load.edition import ENV as EDITION_ENV
+from il2ref.load.edition import REF_ENV, edition_id, release_or_commit
 from il2ref.render.card import card_html
 from il2ref.render.patient import patient_html
+from il2ref.render.qr import card_url, qr_svg
 from il2ref.site.citations import reference_texts
 
 SHIM = Path("node_modules/iframe-worker/shim/index.js")
@@ -59,18 +65,21 @@ def _pdf(html: Path, out: Path, *, paper: str | None) -> None:
         browser.close()
 
 
-def _epub(print_page: Path, out: Path, work: Path) -> None:
-    """Pandoc reads the print page's article only, so navigation chrome stays out."""
+def _epub(print_page: Path, out: Path, work: Path, edition: str) -> None:
+    """Pandoc reads the print page's article only, so navigation chrome stays out; the
+    edition goes in the book's metadata and on its first page."""
     tree = lxml.html.parse(str(print_page)).getroot()
     article = tree.cssselect("article")[0]
-    for junk in article.cssselect("script, .headerlink, .md-source-file"):
+    for junk in article.cssselect("script, .headerlink, .md-source-file, .report-error"):
         junk.drop_tree()
     src = work / "reference.html"
-    src.write_text("<html><head><title>IL-2 Toxicity Reference</title></head><body>"
+    first = f'<p class="edition">{html_escape(edition)}</p>'
+    src.write_text("<html><head><title>IL-2 Toxicity Reference</title></head><body>" + first
                    + lxml.html.tostring(article, encoding="unicode") + "</body></html>",
                    encoding="utf-8")
     pypandoc.convert_file(str(src), "epub3", outputfile=str(out), extra_args=[
         "--metadata", "title=IL-2 Toxicity Reference", "--metadata", "lang=en",
+        "--metadata", f"subtitle={edition}", "--metadata", f"identifier={edition}",
         "--toc", "--toc-depth=2"])
 
 
@@ -79,8 +88,13 @@ def export(root: Path, *, built: str) -> Path:
     failed export leaves the last good `dist/` in place (as `make build` does for `site/`)."""
     version = __version__
     names = file_names(version, built)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "IL2REF_BUILD_DATE": built}
+    edition = edition_id(root)  # once: every edition of this export carries the same id
+    ref = release_or_commit(root)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "IL2REF_BUILD_DATE": built,
+           EDITION_ENV: edition, REF_ENV: ref}
     corpus, _ = require_corpus(root)  # validated, with references.bib parsed once
+    site_url = str(yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+                   .get("site_url") or "")
 
     work = root / ".build" / "export"
     dist = root / ".build" / "dist"
@@ -93,18 +107,23 @@ def export(root: Path, *, built: str) -> Path:
 
     # Data edition, with references as the site gives them
     texts = reference_texts(root / BIB_FILE, corpus, root / CACHE_DIR)
-    data = dataset(corpus, texts, version=version, built=built)
+    data = dataset(corpus, texts, version=version, edition=edition, built=built)
     write_json(data, files / names["json"])
     (files / names["schema"]).write_text(schema_text(), encoding="utf-8")
-    (files / names["excerpts_csv"]).write_text(to_csv(data["excerpts"]), encoding="utf-8")
-    (files / names["rules_csv"]).write_text(to_csv(data["rules"]), encoding="utf-8")
+    (files / names["excerpts_csv"]).write_text(to_csv(data["excerpts"], edition),
+                                               encoding="utf-8")
+    (files / names["rules_csv"]).write_text(to_csv(data["rules"], edition), encoding="utf-8")
+    write_json(rules_bundle(corpus, texts, edition=edition, built=built, site_url=site_url),
+               files / names["fhir"])
 
     # Bedside card
     card = work / "card.html"
-    card.write_text(card_html(corpus, texts, version=version, built=built), encoding="utf-8")
+    card_link = card_url(site_url, ref)
+    card.write_text(card_html(corpus, texts, edition=edition, built=built,
+                              qr_svg=qr_svg(card_link), online=card_link), encoding="utf-8")
     _pdf(card, files / names["card"], paper=None)
     patient = work / "patient.html"
-    patient.write_text(patient_html(corpus, texts, version=version, built=built),
+    patient.write_text(patient_html(corpus, texts, edition=edition, built=built),
                        encoding="utf-8")
     _pdf(patient, files / names["patient"], paper=None)
 
@@ -119,7 +138,7 @@ def export(root: Path, *, built: str) -> Path:
                 for key, paper in (("pdf_a4", "A4"), ("pdf_letter", "Letter"))]
         for job in jobs:
             job.result()  # re-raises a failed print here
-    _epub(print_page, files / names["epub"], work)
+    _epub(print_page, files / names["epub"], work, edition)
 
     # Offline site: the search shim ships inside the bundle instead of coming from a CDN
     top = Path(names["offline"]).stem  # the zip's one folder

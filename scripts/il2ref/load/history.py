@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from il2ref.core.model import Changes
+from il2ref.core.model import Changes, Release
 from il2ref.load.corpus import DATA_DIR
 from il2ref.load.yaml_source import Loader
 
@@ -129,3 +129,23 @@ def changes_since_release(root: Path, current: dict[str, Any]) -> Changes:
     tag = latest_tag(root)
     old = release_statements(root, tag) if tag else {}
     return diff(old, statements(current), tag)
+
+
+def releases(root: Path, current: dict[str, Any], *, built: str) -> list[Release]:
+    """Newest first: this build's unreleased changes (if any), then every release tag (in
+    version order) against the one before it. Empty when the history cannot be read."""
+    if history_problem(root) is not None:
+        return []
+    out = _git(root, "tag", "--list", "--sort=v:refname", "--merged", "HEAD")
+    tags = out.decode().split() if out else []
+    found: list[Release] = []
+    before: dict[str, str] = {}
+    for tag in tags:
+        now = release_statements(root, tag)
+        when = (_git(root, "log", "-1", "--format=%cI", tag) or b"").decode().strip()
+        found.append(Release(tag, when or f"{built}T00:00:00+00:00", diff(before, now, None)))
+        before = now
+    pending = diff(before, statements(current), tags[-1] if tags else None)
+    if pending.added or pending.removed or pending.changed:
+        found.append(Release(None, f"{built}T00:00:00+00:00", pending))
+    return found[::-1]

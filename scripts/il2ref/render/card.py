@@ -87,9 +87,9 @@ def card_table(entries: list[tuple[Rule, list[Rule]]]) -> Trusted:
                  "Rules, by organ system, with whose rule each is")
 
 
-def card_markdown(corpus: Corpus, *, version: str, built: str) -> str:
+def card_markdown(corpus: Corpus, *, edition: str, built: str) -> str:
     return template("card.md.j2").render(
-        version=version, built=built, frameworks=list(FRAMEWORKS.values()),
+        edition=edition, built=built, frameworks=list(FRAMEWORKS.values()),
         card_table=card_table, **vars(card_data(corpus)))
 
 
@@ -122,7 +122,8 @@ def _short_labels(corpus: Corpus, sources: list[Source]) -> dict[str, str]:
     return labels
 
 
-def card_html(corpus: Corpus, references: dict[str, str], *, version: str, built: str) -> str:
+def card_html(corpus: Corpus, references: dict[str, str], *, edition: str, built: str,
+              qr_svg: str = "", online: str = "") -> str:
     """`references`: key -> the reference's text, as the site formats it."""
     data = card_data(corpus)
     labels = _short_labels(corpus, _sources_in_order(data))
@@ -141,7 +142,7 @@ def card_html(corpus: Corpus, references: dict[str, str], *, version: str, built
     env = environment("html")
     listed = sorted((label, _URL.sub("", references[key])) for key, label in labels.items())
     return env.get_template("card.html.j2").render(
-        version=version, built=built, references=listed,
+        edition=edition, built=built, references=listed, qr_svg=Markup(qr_svg), online=online,
         # The site's own escaped text (numeric entities are valid HTML too).
         prose=lambda t: Markup(prose(t)), short=short, finding=lambda r: Markup(finding(r)),
         extra=lambda r, rivals: Markup(card_extra(r, rivals)), who=who,

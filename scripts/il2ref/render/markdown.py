@@ -61,10 +61,10 @@ def references_markdown(corpus: Corpus) -> str:
     return template("references.md.j2").render(usage=rows)
 
 
-def downloads_markdown(*, version: str, built: str, directory_urls: bool) -> str:
+def downloads_markdown(*, version: str, edition: str, built: str, directory_urls: bool) -> str:
     """Links to `files/<name>` at the site root, relative to the page's own URL."""
     return template("downloads.md.j2").render(
-        version=version, built=built, base=Trusted("../" if directory_urls else ""),
+        edition=edition, built=built, base=Trusted("../" if directory_urls else ""),
         items=[(Trusted(e.file_name(version, built)), e.title, e.note) for e in EDITIONS])
 
 

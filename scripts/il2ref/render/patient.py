@@ -45,7 +45,7 @@ def patient_markdown(corpus: Corpus) -> str:
     return template("patient.md.j2").render(sections=sections)
 
 
-def patient_html(corpus: Corpus, references: dict[str, str], *, version: str,
+def patient_html(corpus: Corpus, references: dict[str, str], *, edition: str,
                  built: str) -> str:
     """The printable sheet: each statement with its sources' short names and locators."""
     sections = [(s.id, s.title, [(Markup(prose(e.patient.text)),
@@ -55,4 +55,4 @@ def patient_html(corpus: Corpus, references: dict[str, str], *, version: str,
     used = sorted({x.key for s in sheet(corpus) for e in s.items for x in e.sources})
     listed = [(corpus.bib_labels.get(k, k), references.get(k, k)) for k in used]
     return environment("html").get_template("patient.html.j2").render(
-        sections=sections, references=sorted(listed), version=version, built=built)
+        sections=sections, references=sorted(listed), edition=edition, built=built)

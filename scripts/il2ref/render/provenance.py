@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from il2ref.core.model import Corpus, Excerpt, Page, Rule
+from il2ref.core.review import STATUSES, Review, review
 from il2ref.core.rules import ACTIONS, FRAMEWORKS
 from il2ref.render.inline import prose
 from il2ref.render.markdown import template
@@ -45,11 +46,15 @@ def by_source_markdown(corpus: Corpus) -> str:
 @dataclass(frozen=True)
 class Freshness:
     page: Page
-    reviewed: str
+    review: Review
     oldest: int | str  # year of the oldest source, or "—"
     newest: int | str
     unverified: int
     overdue: bool
+
+    @property
+    def reviewed(self) -> str:
+        return self.review.reviewed
 
 
 def freshness(corpus: Corpus, *, today: dt.date, interval_days: int) -> list[Freshness]:
@@ -57,17 +62,21 @@ def freshness(corpus: Corpus, *, today: dt.date, interval_days: int) -> list[Fre
     for page in corpus.pages:
         keys = {s.key for s in page.sources()}
         years = sorted(int(y) for k in keys if (y := corpus.bib_years.get(k, "")).isdigit())
-        reviewed = dt.date.fromisoformat(page.reviewed)
+        state = review(page, corpus, interval_days=interval_days)
         unverified = sum(e.status == "unverified" for e in page.excerpts()) + sum(
             r.status == "unverified" for r in page.rules)
-        rows.append(Freshness(page, page.reviewed, years[0] if years else "—",
-                              years[-1] if years else "—", unverified,
-                              (today - reviewed).days > interval_days))
+        rows.append(Freshness(page, state, years[0] if years else "—",
+                              years[-1] if years else "—", unverified, state.overdue(today)))
     return rows
 
 
 def freshness_markdown(rows: list[Freshness], *, today: dt.date,
                        interval_days: int) -> str:
+    """Grouped by status (in the schema's order), each group by next review date."""
+    groups = [(title, sorted((r for r in rows if r.review.status == status),
+                             key=lambda r: (r.review.due, r.page.title)))
+              for status, title in STATUSES.items()]
     return template("freshness.md.j2").render(
-        rows=rows, interval=interval_days, today=today.isoformat(),
+        groups=[(title, members) for title, members in groups if members],
+        interval=interval_days, today=today.isoformat(),
         overdue=[r for r in rows if r.overdue])

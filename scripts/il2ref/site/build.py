@@ -8,6 +8,7 @@ the hook module), so a rebuild never serves stale YAML.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from il2ref.core.dates import build_date
 from il2ref.core.diagnostics import Severity, ValidationFailed
 from il2ref.core.model import Corpus
 from il2ref.load.corpus import require_corpus
+from il2ref.load.edition import edition_id
 from il2ref.render.glossary import glossary_markdown, parse
 from il2ref.render.schema_doc import actions_markdown, codes_markdown, schema_markdown
 from il2ref.site import citations, html, markers, pages
@@ -37,6 +39,7 @@ ABBREVIATIONS = Path("docs/includes/abbreviations.md")
 class Build:
     root: Path
     corpus: Corpus
+    edition: str
     makers: dict[str, Callable[[], str]] = field(default_factory=dict)
 
 
@@ -48,6 +51,17 @@ def _recorded(root: Path, name: str) -> Callable[[], str]:
             return f"No results recorded yet (`bench/{name}` is written by the benchmark)."
         return path.read_text(encoding="utf-8")
     return read
+
+
+def issues_url(config: MkDocsConfig) -> str | None:
+    """Where "Report an error in this page" opens a new issue: `extra.repository`, else the
+    repository GitHub Actions is building (GITHUB_REPOSITORY), else None (the link then goes
+    to the About page's corrections section)."""
+    repo = str(config.extra.get("repository") or "")
+    if not repo and os.environ.get("GITHUB_REPOSITORY"):
+        server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")
+        repo = f"{server}/{os.environ['GITHUB_REPOSITORY']}"
+    return f"{repo.rstrip('/')}/issues/new" if repo else None
 
 
 def configure(config: MkDocsConfig) -> Build:
@@ -71,11 +85,19 @@ def configure(config: MkDocsConfig) -> Build:
     bibtex = config.plugins.get("bibtex")
     if bibtex is not None and not bibtex.config.csl_file:
         bibtex.config.csl_file = citations.default_style()  # read by the plugin's on_config
+    edition = edition_id(root)
+    # Read by the theme (scripts/il2ref/site/theme) and the print cover; the footer shows the
+    # copyright line, so the edition goes there too.
+    config.extra["il2ref"] = {"edition": edition, "built": build_date(),
+                              "issues": issues_url(config)}
+    config.copyright = f"{config.copyright or ''} {edition}.".strip()
     glossary = root / ABBREVIATIONS
-    return Build(root, corpus, {
+    return Build(root, corpus, edition, {
         "schema": schema_markdown, "actions": actions_markdown, "codes": codes_markdown,
         "glossary": lambda: glossary_markdown(parse(glossary.read_text(encoding="utf-8"))),
         "bench": _recorded(root, "results.md"), "lighthouse": _recorded(root, "lighthouse.md"),
+        "edition": lambda: edition,
+        "review-cycle": lambda: str(int(config.extra.get("review_interval_days", 365))),
     })
 
 
@@ -83,11 +105,14 @@ def add_pages(build: Build, files: Files, config: MkDocsConfig) -> Files:
     """Generate the pages, and have mkdocs-bibtex (configured by now) format every cited
     reference before the first page needs one."""
     generated = pages.generated_pages(
-        build.corpus, build.root, built=build_date(),
+        build.corpus, build.root, built=build_date(), edition=build.edition,
         review_interval_days=int(config.extra.get("review_interval_days", 365)),
-        directory_urls=config.use_directory_urls)
+        directory_urls=config.use_directory_urls, site_name=config.site_name,
+        site_url=config.site_url or "")
     for path, markdown in generated.pages:
         files.append(File.generated(config, path, content=markdown))
+    for path, content in generated.files:
+        files.append(File.generated(config, path, content=content))
     for path, reviewed in generated.overdue:  # editorial: informs, never fails --strict
         log.info("review overdue: %s (last reviewed %s)", path, reviewed)
     if generated.history:

@@ -11,7 +11,7 @@ MARKER = re.compile(r"<!-- il2ref:([a-z-]+) -->")
 
 # Where each marker must stand.
 REQUIRED = {"editors.md": {"actions", "codes", "schema"}, "glossary.md": {"glossary"},
-            "performance.md": {"bench", "lighthouse"}}
+            "performance.md": {"bench", "lighthouse"}, "about.md": {"edition", "review-cycle"}}
 
 
 class MarkerError(ValueError):

@@ -6,19 +6,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from il2ref import __version__
-from il2ref.core.model import Changes, Corpus
-from il2ref.load.history import changes_since_release
+from il2ref.core.model import Changes, Corpus, Page
+from il2ref.core.review import Review, combined, review
+from il2ref.load.history import changes_since_release, releases
 from il2ref.render import markdown as md
 from il2ref.render.card import card_markdown
 from il2ref.render.dose_calculator import dose_calculator_markdown
 from il2ref.render.dose_check import dose_check_markdown
+from il2ref.render.feed import FEED, feed_xml
 from il2ref.render.patient import patient_markdown
 from il2ref.render.provenance import Freshness, by_source_markdown, freshness, freshness_markdown
 from il2ref.render.quiz import quiz_markdown
+from il2ref.render.review import review_markdown
 from il2ref.site.nav import DATA_PAGES, Nav, data_groups, merged
 
 
@@ -27,6 +30,7 @@ class Inputs:
     """What the generated pages are made from, for one build."""
     corpus: Corpus
     built: str
+    edition: str
     today: dt.date
     review_interval_days: int
     directory_urls: bool
@@ -40,17 +44,25 @@ class GeneratedPage:
     title: str  # in the navigation
     after: str  # the nav entry it follows: a page's path, or DATA_PAGES
     make: Callable[[Inputs], str]
+    # The data pages it is made from, for its review line (dates, status): every page unless
+    # it says otherwise.
+    parts: Callable[[Corpus], list[Page]] = lambda corpus: corpus.pages
 
 
 GENERATED = (
     GeneratedPage("quick-reference.md", "Quick-reference card", "index.md",
-                  lambda i: card_markdown(i.corpus, version=__version__, built=i.built)),
+                  lambda i: card_markdown(i.corpus, edition=i.edition, built=i.built),
+                  lambda c: [p for p in c.pages if p.rules or any(e.key_fact or e.explains
+                                                                  for e in p.excerpts())]),
     GeneratedPage("dose-calculator.md", "Dose calculator", "quick-reference.md",
-                  lambda i: dose_calculator_markdown(i.corpus, directory_urls=i.directory_urls)),
+                  lambda i: dose_calculator_markdown(i.corpus, directory_urls=i.directory_urls),
+                  lambda c: [p for p in c.pages if p.dosing]),
     GeneratedPage("dose-time-check.md", "Dose-time check", "dose-calculator.md",
-                  lambda i: dose_check_markdown(i.corpus, directory_urls=i.directory_urls)),
+                  lambda i: dose_check_markdown(i.corpus, directory_urls=i.directory_urls),
+                  lambda c: [p for p in c.pages if p.rules]),
     GeneratedPage("patient-information.md", "Patient information", "dose-time-check.md",
-                  lambda i: patient_markdown(i.corpus)),
+                  lambda i: patient_markdown(i.corpus),
+                  lambda c: [p for p in c.pages if any(e.patient for e in p.excerpts())]),
     GeneratedPage("self-test.md", "Test yourself", DATA_PAGES,
                   lambda i: quiz_markdown(i.corpus)),
     GeneratedPage("by-source.md", "Statements by source", "references.md",
@@ -61,7 +73,8 @@ GENERATED = (
     GeneratedPage("changes.md", "What changed", "freshness.md",
                   lambda i: md.changes_markdown(i.changes)),
     GeneratedPage("downloads.md", "Downloads", "self-test.md",
-                  lambda i: md.downloads_markdown(version=__version__, built=i.built,
+                  lambda i: md.downloads_markdown(version=__version__, edition=i.edition,
+                                                  built=i.built,
                                                   directory_urls=i.directory_urls)),
     GeneratedPage("references.md", "References", "glossary.md",
                   lambda i: md.references_markdown(i.corpus)),
@@ -84,16 +97,39 @@ class Generated:
     pages: list[tuple[str, str]]  # (path in docs/, Markdown)
     overdue: list[tuple[str, str]]  # (page path, last reviewed), for the build log
     history: tuple[str, bool] | None = None  # why "What changed" could not read the tags
+    files: list[tuple[str, bytes]] = field(default_factory=list)  # (path in the site, bytes)
 
 
-def generated_pages(corpus: Corpus, root: Path, *, built: str, review_interval_days: int,
-                    directory_urls: bool) -> Generated:
+def with_review(markdown: str, state: Review, today: dt.date) -> str:
+    """The review line and any notice go straight under the page's `# ` title."""
+    head, sep, rest = markdown.partition("\n# ")
+    title, _, body = rest.partition("\n")
+    if not sep:
+        raise ValueError("a generated page has no `# ` title line")
+    return f"{head}\n# {title}\n\n{review_markdown(state, today=today)}\n{body}"
+
+
+def generated_pages(corpus: Corpus, root: Path, *, built: str, edition: str,
+                    review_interval_days: int, directory_urls: bool, site_name: str = "",
+                    site_url: str = "") -> Generated:
     today = dt.date.fromisoformat(built)
     rows = freshness(corpus, today=today, interval_days=review_interval_days)
     changes = changes_since_release(root, corpus.documents)
-    inputs = Inputs(corpus, built, today, review_interval_days, directory_urls, rows, changes)
-    pages = [(f"{page.slug}.md", md.page_markdown(page, corpus)) for page in corpus.pages]
-    pages += [(page.path, page.make(inputs)) for page in GENERATED]
+    inputs = Inputs(corpus, built, edition, today, review_interval_days, directory_urls, rows,
+                    changes)
+    reviews = {p.slug: review(p, corpus, interval_days=review_interval_days)
+               for p in corpus.pages}
+    pages = [(f"{page.slug}.md", with_review(md.page_markdown(page, corpus), reviews[page.slug],
+                                             today))
+             for page in corpus.pages]
+    for page in GENERATED:
+        parts = [reviews[p.slug] for p in page.parts(corpus)] or list(reviews.values())
+        pages.append((page.path, with_review(page.make(inputs), combined(parts), today)))
     overdue = [(str(r.page.path), r.reviewed) for r in rows if r.overdue]
     history = (changes.history_problem, changes.history_wrong) if changes.history_problem else None
-    return Generated(pages, overdue, history)
+    places = {e.id: p.slug for p in corpus.pages for e in p.excerpts()}
+    places |= {r.id: r.page for r in corpus.rules()}
+    feed = feed_xml(releases(root, corpus.documents, built=built), places=places,
+                    site_name=site_name or "IL-2 Toxicity Reference", site_url=site_url,
+                    edition=edition, built=built, directory_urls=directory_urls)
+    return Generated(pages, overdue, history, [(FEED, feed)])

@@ -23,6 +23,7 @@ import yaml
 from il2ref.core.dates import build_date
 from il2ref.load import shape
 from il2ref.load.corpus import load_corpus
+from il2ref.load.edition import edition_id
 from il2ref.site.pages import generated_pages, nav
 
 WORDS = [
@@ -102,12 +103,14 @@ def make_floor(project: Path, dest: Path) -> Path:
     corpus, _ = load_corpus(project)
     config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
     generated = generated_pages(corpus, project, built=build_date(),
+                                edition=edition_id(project),
                                 review_interval_days=config["extra"]["review_interval_days"],
                                 directory_urls=True)
     for path, markdown in generated.pages:
         (dest / "docs" / path).write_text(markdown, encoding="utf-8")
     for key in ("hooks", "watch", "validation"):
         config.pop(key, None)
+    config["theme"]["custom_dir"] = str(project / config["theme"]["custom_dir"])
     config["nav"] = nav(config["nav"], corpus)  # the site's navigation (the hook sets it)
     config["strict"] = False  # [@key] stays literal text without the bibtex plugin
     config["plugins"] = ["search"]
