@@ -58,7 +58,7 @@ def test_every_excerpt_of_every_page_is_rendered(built_site: Path) -> None:
         page = html(built_site, p.slug)
         for e in p.excerpts():
             assert f'id="{e.id}"' in page, (p.slug, e.id)
-        assert f"Last reviewed {p.reviewed}" in page
+        assert f'Last reviewed <time datetime="{p.reviewed}">{p.reviewed}</time>' in page
 
 
 def test_conflicts_and_rules_render(built_site: Path) -> None:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -13,10 +14,14 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import yaml
 
 from conftest import ROOT, copy_project
+from il2ref import __version__
 from il2ref.core.editions import file_names
 from il2ref.load.corpus import load_corpus
+from il2ref.load.edition import ENV as EDITION_ENV
+from il2ref.load.edition import REF_ENV, edition_id, release_or_commit
 
 BUILT = "2026-01-02"
 
@@ -27,10 +32,14 @@ BUILT = "2026-01-02"
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = copy_project(tmp_path_factory.mktemp("export") / "project")
     (project / "node_modules").symlink_to(ROOT / "node_modules")
+    # The copy is not a git checkout: it exports this checkout's edition, as an export of the
+    # checkout itself would (the same variables `il2ref export` sets for its own builds).
+    edition = {EDITION_ENV: edition_id(ROOT), REF_ENV: release_or_commit(ROOT)}
     # Its own process, as `make export` runs it (Playwright's sync API allows one per process).
     subprocess.run([sys.executable, "-c", "import sys, pathlib; from il2ref.editions.export import "
                     "export; export(pathlib.Path.cwd(), built=sys.argv[1])", BUILT],
-                   cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, check=True)
+                   cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **edition},
+                   check=True)
     return project / "dist"
 
 
@@ -223,9 +232,10 @@ def test_the_data_edition_fits_its_schema_without_an_export() -> None:
 
     corpus, _ = load_corpus(ROOT)
     texts = {key: f"Reference {key}." for key in corpus.cited_keys()}
-    data = dataset(corpus, texts, version="0", built="2026-01-01")
+    data = dataset(corpus, texts, version="0", edition="Edition 0.0.0 (0000000)",
+                   built="2026-01-01")
     jsonschema.Draft202012Validator(export_schema()).validate(data)
-    rows = list(csv.DictReader(io.StringIO(to_csv(data["rules"]))))
+    rows = list(csv.DictReader(io.StringIO(to_csv(data["rules"], data["edition"]))))
     assert len(rows) == len(corpus.rules())
     quoted = next(r for r in rows if "," in r["criterion"])  # commas survive the CSV
     assert quoted["criterion"] == next(r["criterion"] for r in data["rules"]
@@ -242,3 +252,75 @@ def test_patient_sheet_pdf_has_at_most_four_pages(dist: Path, names: dict[str, s
                            check=True).stdout
     words = " ".join(words.split())
     assert "information for patients and families" in words and "Who to call" in words
+
+
+EDITION = re.compile(r"Edition \d+\.\d+\.\d+ \([^)]*\)")
+
+
+def _editions(text: str) -> set[str]:
+    return set(EDITION.findall(" ".join(text.split())))
+
+
+def test_one_edition_id_in_every_exported_file(dist: Path, names: dict[str, str]) -> None:
+    """The same id, naming this checkout's commit, in both PDFs, the card, the patient sheet,
+    the EPUB, the offline bundle's pages, every data file, and the online site's pages."""
+    expected = edition_id(ROOT)
+    if (ROOT / ".git").exists():
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True, check=True).stdout
+        assert expected.startswith(f"Edition {__version__} ({head[:7]}")
+    files = dist / "files"
+    for key in ("pdf_a4", "pdf_letter", "card", "patient"):
+        assert _editions(_text(files / names[key])) == {expected}, key
+    with zipfile.ZipFile(files / names["epub"]) as z:
+        text = " ".join(z.read(n).decode("utf-8") for n in z.namelist()
+                        if n.endswith((".xhtml", ".opf")))
+    assert _editions(text) == {expected}
+    with zipfile.ZipFile(files / names["offline"]) as z:
+        pages = [n for n in z.namelist() if n.endswith(".html")]
+        home = next(n for n in pages if n.count("/") == 1 and n.endswith("/index.html"))
+        assert _editions(z.read(home).decode("utf-8")) == {expected}
+        assert _editions(" ".join(z.read(n).decode("utf-8") for n in pages)) == {expected}
+    data = json.loads((files / names["json"]).read_text(encoding="utf-8"))
+    assert data["edition"] == expected
+    for key in ("excerpts_csv", "rules_csv"):
+        rows = list(csv.DictReader(io.StringIO((files / names[key]).read_text(encoding="utf-8"))))
+        assert {r["edition"] for r in rows} == {expected}, key
+    bundle = json.loads((files / names["fhir"]).read_text(encoding="utf-8"))
+    assert _editions(json.dumps(bundle["identifier"])) == {expected}
+    site = dist / "site"
+    assert _editions(" ".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html")
+                              if "assets" not in p.parts)) == {expected}
+
+
+def test_card_qr_code_opens_this_edition_online(dist: Path, names: dict[str, str],
+                                                tmp_path: Path) -> None:
+    """Decoded from the printed card (page 1 at 150 dpi, grey), as a phone camera would."""
+    import zxingcpp
+
+    subprocess.run(["pdftoppm", "-r", "150", "-gray", "-f", "1", "-l", "1",
+                    str(dist / "files" / names["card"]), str(tmp_path / "card")], check=True)
+    pgm = next(tmp_path.glob("card*.pgm")).read_bytes()
+    magic, width, height, _, pixels = pgm.split(maxsplit=4)  # binary PGM: P5 w h max data
+    assert magic == b"P5"
+    image = memoryview(pixels).cast("B", (int(height), int(width)))
+    found = [b.text for b in zxingcpp.read_barcodes(image)
+             if b.format == zxingcpp.BarcodeFormat.QRCode]
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    ref = release_or_commit(ROOT)
+    assert found == [f"{config['site_url']}quick-reference/?edition={ref}"]
+    assert ref in _text(dist / "files" / names["card"])  # and printed beside it
+
+
+def test_fhir_rules_bundle_is_valid_r4_with_one_plan_per_rule(dist: Path,
+                                                              names: dict[str, str]) -> None:
+    from fhir.resources import __fhir_version__
+    from fhir.resources.bundle import Bundle
+
+    corpus, _ = load_corpus(ROOT)
+    raw = json.loads((dist / "files" / names["fhir"]).read_text(encoding="utf-8"))
+    assert __fhir_version__ == "4.0.1"
+    bundle = Bundle.parse_obj(raw)  # every entry's PlanDefinition validated
+    plans = [e.resource for e in bundle.entry if e.resource.resource_type == "PlanDefinition"]
+    assert len(plans) == len(bundle.entry) == len(corpus.rules())
+    assert sorted(p.identifier[0].value for p in plans) == sorted(r.id for r in corpus.rules())

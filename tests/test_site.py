@@ -50,7 +50,7 @@ def test_the_navigation_is_mkdocs_yml_with_every_generated_page_in_its_place() -
                    "Patient information", "Background", "Toxicities", "Organ systems",
                    "Management", "Context", "Test yourself", "Downloads", "About"]
     assert titles[titles.index("About") + 1:] == [
-        "Glossary", "References", "Statements by source", "Source coverage",
+        "About this reference", "Glossary", "References", "Statements by source", "Source coverage",
         "Evidence freshness", "What changed", "Source notes", "Editor guide", "Performance"]
     data_pages = {f"{p.slug}.md" for p in corpus.pages}
     generated = {g.path for g in pages.GENERATED}
@@ -88,7 +88,8 @@ def test_each_event_function_works_on_its_own(tmp_path: Path) -> None:
     config = config.plugins.on_config(config)  # mkdocs-bibtex makes its registry here
     files = build.add_pages(state, Files([]), config)
     assert {f.src_uri for f in files} == (
-        {f"{p.slug}.md" for p in state.corpus.pages} | {g.path for g in pages.GENERATED})
+        {f"{p.slug}.md" for p in state.corpus.pages} | {g.path for g in pages.GENERATED}
+        | {"changes.xml"})
     assert state.corpus.cited_keys() <= set(config.plugins["bibtex"].registry._reference_cache)
 
     def page(text: str) -> Page:

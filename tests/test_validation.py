@@ -55,8 +55,8 @@ EXPECTED = {
         "YYYY-MM-DD. (for example '2026-11-23') [E015]",
         "docs/data/wrong-types.yaml:5:8: order: must be a whole number, not text [E011]",
         "docs/data/wrong-types.yaml:6:1: colour: unknown field 'colour'; allowed fields: title, "
-        "summary, reviewed, group, order, topic, aliases, search_boost, sections, rules, "
-        "dosing [E014]"],
+        "summary, reviewed, evidence_through, status, group, order, topic, aliases, "
+        "search_boost, sections, rules, dosing [E014]"],
     "python-tag.yaml": [
         "docs/data/python-tag.yaml:1:8: (syntax): YAML tags such as !!python/... are not "
         "allowed; write plain text, lists and maps [E001]"],
