@@ -263,3 +263,21 @@ def test_a_rule_changed_after_a_release_is_in_the_next_feed(tmp_path: Path) -> N
     assert _links(newest) == [f"{SITE_URL}renal/#{rule['id']}"]
     assert [e.findtext(f"{ATOM}title") for e in feed.findall(f"{ATOM}entry")][1] == \
         "Release v98.0.0"
+
+
+def test_scanned_card_says_whether_it_is_this_edition(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    from il2ref.load.edition import release_or_commit
+
+    ref = release_or_commit(ROOT)
+    box = "[data-edition-check]"
+    page.goto(site_url + "quick-reference/")
+    assert page.locator(box).is_hidden()  # opened without the QR code: nothing to say
+    page.goto(site_url + f"quick-reference/?edition={ref}")
+    assert page.locator(f"{box} [data-same]").is_visible()
+    assert page.locator(f"{box} [data-differs]").is_hidden()
+    assert page.locator(f"{box} [data-printed]").text_content() == ref
+    page.goto(site_url + "quick-reference/?edition=v0.0.1")
+    assert page.locator(f"{box} [data-differs]").is_visible()
+    assert page.locator(f"{box} [data-same]").is_hidden()
+    page.locator(f"{box} [data-differs] a").click()
+    page.wait_for_url("**/changes/")

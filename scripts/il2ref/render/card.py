@@ -87,9 +87,14 @@ def card_table(entries: list[tuple[Rule, list[Rule]]]) -> Trusted:
                  "Rules, by organ system, with whose rule each is")
 
 
-def card_markdown(corpus: Corpus, *, edition: str, built: str) -> str:
+def card_markdown(corpus: Corpus, *, edition: str, built: str, ref: str = "",
+                  directory_urls: bool = True) -> str:
+    """`ref`: this build's release tag or commit, which the printed card's QR code names."""
+    base = "../" if directory_urls else ""
     return template("card.md.j2").render(
-        edition=edition, built=built, frameworks=list(FRAMEWORKS.values()),
+        edition=edition, built=built, frameworks=list(FRAMEWORKS.values()), ref=ref,
+        changes=Trusted(f"{base}changes/" if directory_urls else "changes.html"),
+        script=Trusted(f'<script src="{base}javascripts/edition-check.js"></script>'),
         card_table=card_table, **vars(card_data(corpus)))
 
 

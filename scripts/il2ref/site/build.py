@@ -26,7 +26,7 @@ from il2ref.core.dates import build_date
 from il2ref.core.diagnostics import Severity, ValidationFailed
 from il2ref.core.model import Corpus
 from il2ref.load.corpus import require_corpus
-from il2ref.load.edition import edition_id
+from il2ref.load.edition import edition_id, release_or_commit
 from il2ref.render.glossary import glossary_markdown, parse
 from il2ref.render.schema_doc import actions_markdown, codes_markdown, schema_markdown
 from il2ref.site import citations, html, markers, pages
@@ -108,7 +108,7 @@ def add_pages(build: Build, files: Files, config: MkDocsConfig) -> Files:
         build.corpus, build.root, built=build_date(), edition=build.edition,
         review_interval_days=int(config.extra.get("review_interval_days", 365)),
         directory_urls=config.use_directory_urls, site_name=config.site_name,
-        site_url=config.site_url or "")
+        site_url=config.site_url or "", ref=release_or_commit(build.root))
     for path, markdown in generated.pages:
         files.append(File.generated(config, path, content=markdown))
     for path, content in generated.files:

@@ -31,6 +31,7 @@ class Inputs:
     corpus: Corpus
     built: str
     edition: str
+    ref: str  # release tag or commit, as the card's QR code names it
     today: dt.date
     review_interval_days: int
     directory_urls: bool
@@ -51,7 +52,8 @@ class GeneratedPage:
 
 GENERATED = (
     GeneratedPage("quick-reference.md", "Quick-reference card", "index.md",
-                  lambda i: card_markdown(i.corpus, edition=i.edition, built=i.built),
+                  lambda i: card_markdown(i.corpus, edition=i.edition, built=i.built, ref=i.ref,
+                                          directory_urls=i.directory_urls),
                   lambda c: [p for p in c.pages if p.rules or any(e.key_fact or e.explains
                                                                   for e in p.excerpts())]),
     GeneratedPage("dose-calculator.md", "Dose calculator", "quick-reference.md",
@@ -111,11 +113,11 @@ def with_review(markdown: str, state: Review, today: dt.date) -> str:
 
 def generated_pages(corpus: Corpus, root: Path, *, built: str, edition: str,
                     review_interval_days: int, directory_urls: bool, site_name: str = "",
-                    site_url: str = "") -> Generated:
+                    site_url: str = "", ref: str = "") -> Generated:
     today = dt.date.fromisoformat(built)
     rows = freshness(corpus, today=today, interval_days=review_interval_days)
     changes = changes_since_release(root, corpus.documents)
-    inputs = Inputs(corpus, built, edition, today, review_interval_days, directory_urls, rows,
+    inputs = Inputs(corpus, built, edition, ref, today, review_interval_days, directory_urls, rows,
                     changes)
     reviews = {p.slug: review(p, corpus, interval_days=review_interval_days)
                for p in corpus.pages}

@@ -108,6 +108,8 @@ def make_floor(project: Path, dest: Path) -> Path:
                                 directory_urls=True)
     for path, markdown in generated.pages:
         (dest / "docs" / path).write_text(markdown, encoding="utf-8")
+    for path, content in generated.files:  # the change feed
+        (dest / "docs" / path).write_bytes(content)
     for key in ("hooks", "watch", "validation"):
         config.pop(key, None)
     config["theme"]["custom_dir"] = str(project / config["theme"]["custom_dir"])
