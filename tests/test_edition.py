@@ -168,8 +168,16 @@ def test_report_link_opens_the_issue_form_prefilled(edited_site: Path) -> None:
 
 
 def _feed(site: Path) -> lxml.etree._Element:
-    root = lxml.etree.parse(str(site / "changes.xml")).getroot()
+    """The feed, read by feedparser (as feed readers do: Atom 1.0, well formed) and by lxml."""
+    import feedparser
+
+    raw = (site / "changes.xml").read_bytes()
+    parsed = feedparser.parse(raw)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    root = lxml.etree.fromstring(raw)
     assert root.tag == f"{ATOM}feed"
+    assert len(parsed.entries) == len(root.findall(f"{ATOM}entry"))
     return root
 
 
