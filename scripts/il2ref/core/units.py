@@ -105,3 +105,9 @@ def lab_text(inner: str) -> str | None:
     """'2.5–2.9 mg/dL (221–256 µmol/L)' for a valid `{...}` lab value, else None."""
     parsed = parse_lab(inner)
     return format_threshold(parsed) if isinstance(parsed, Threshold) else None
+
+
+def plain_text(text: str) -> str:
+    """Text with each valid `{...}` lab value written out in both units, whitespace folded:
+    for the data files and the feed, which carry no markup."""
+    return BRACES.sub(lambda m: lab_text(m[1]) or m[0], " ".join(text.split()))

@@ -10,7 +10,7 @@ from typing import Any
 
 from il2ref.core.model import Corpus, Excerpt, Rule, Source
 from il2ref.core.rules import ACTIONS, FRAMEWORKS, TIERS, differing, others
-from il2ref.core.units import BRACES, format_threshold, lab_text
+from il2ref.core.units import format_threshold, plain_text
 
 SCHEMA_PATH = Path(__file__).with_name("export.schema.json")
 
@@ -24,10 +24,6 @@ def references(fields: dict[str, dict[str, str]],
             for key in sorted(texts)}
 
 
-def _plain(text: str) -> str:
-    return BRACES.sub(lambda m: lab_text(m[1]) or m[0], " ".join(text.split()))
-
-
 def _citations(sources: tuple[Source, ...], refs: dict[str, dict[str, str]]) -> list[dict]:
     return [{"key": s.key, "locator": s.locator, "reference": refs[s.key]["text"]}
             for s in sources]
@@ -36,7 +32,7 @@ def _citations(sources: tuple[Source, ...], refs: dict[str, dict[str, str]]) -> 
 def _excerpt(e: Excerpt, page: Any, section: str, refs: dict, conflict: str | None) -> dict:
     rec: dict[str, Any] = {
         "id": e.id, "page": page.slug, "page_title": page.title, "section": section,
-        "kind": "conflict-side" if conflict else "statement", "claim": _plain(e.claim),
+        "kind": "conflict-side" if conflict else "statement", "claim": plain_text(e.claim),
         "evidence": e.evidence, "topic": e.topic, "status": e.status, "key_fact": e.key_fact,
         "citations": _citations(e.sources, refs),
     }
@@ -50,7 +46,7 @@ def _excerpt(e: Excerpt, page: Any, section: str, refs: dict, conflict: str | No
 def _rule(r: Rule, refs: dict, differ: dict[str, list[Rule]]) -> dict:
     rec: dict[str, Any] = {
         "id": r.id, "page": r.page, "system": r.system, "framework": r.framework,
-        "action": r.action, "action_title": ACTIONS[r.action], "criterion": _plain(r.criterion),
+        "action": r.action, "action_title": ACTIONS[r.action], "criterion": plain_text(r.criterion),
         "status": r.status, "citations": _citations(r.sources, refs),
     }
     rec.update({k: v for k, v in (("tier", r.tier), ("finding", r.finding)) if v})
@@ -65,7 +61,7 @@ def _rule(r: Rule, refs: dict, differ: dict[str, list[Rule]]) -> dict:
         rec.update({k: v for k, v in (("value", t.value), ("low", t.low), ("high", t.high))
                     if v is not None})
     if r.resume:
-        rec["resume"] = _plain(r.resume)
+        rec["resume"] = plain_text(r.resume)
     return rec
 
 

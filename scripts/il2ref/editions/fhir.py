@@ -18,8 +18,7 @@ from il2ref import __version__
 from il2ref.core.model import Corpus, Rule, Threshold
 from il2ref.core.rules import ACTIONS, FRAMEWORKS, MEASURES, differing, others, system_name
 from il2ref.core.schema import schema
-from il2ref.core.units import format_threshold
-from il2ref.editions.data import _plain
+from il2ref.core.units import format_threshold, plain_text
 
 PUBLISHER = "IL-2 Toxicity Reference"
 USAGE = ("Shareable reference content, not executable: published for people to read and "
@@ -88,7 +87,7 @@ def _counts(code: str) -> str:
 
 def _condition(r: Rule) -> str:
     """The condition in words: every rule has one, numeric or not."""
-    text = _plain(r.criterion)
+    text = plain_text(r.criterion)
     if r.threshold:
         measure = MEASURES.get(r.threshold.measure, r.threshold.measure)
         limit = format_threshold(r.threshold)
@@ -101,7 +100,7 @@ def _condition(r: Rule) -> str:
 
 def _actions(r: Rule, measures: str) -> list[dict[str, Any]]:
     main: dict[str, Any] = {"id": "action", "title": ACTIONS[r.action],
-                            "description": _plain(r.criterion),
+                            "description": plain_text(r.criterion),
                             "textEquivalent": f"{ACTIONS[r.action]} when: {_condition(r)}"}
     if r.threshold:
         # R4 Expression needs a language and an expression (exp-1), so only a numeric
@@ -112,8 +111,8 @@ def _actions(r: Rule, measures: str) -> list[dict[str, Any]]:
     actions = [main]
     if r.resume:
         actions.append({"id": "resume", "title": "Resume when",
-                        "description": _plain(r.resume),
-                        "textEquivalent": f"Resume when: {_plain(r.resume)}",
+                        "description": plain_text(r.resume),
+                        "textEquivalent": f"Resume when: {plain_text(r.resume)}",
                         "relatedAction": [{"actionId": "action", "relationship": "after"}]})
     return actions
 
@@ -143,7 +142,7 @@ def _plan(r: Rule, texts: dict[str, str], differ: dict[str, list[Rule]], built: 
         "url": canonical(site_url, r),
         "identifier": [{"system": f"{site_url}rules", "value": r.id}],
         "version": __version__, "name": _name(r.id),
-        "title": f"{ACTIONS[r.action]}: {_plain(r.criterion)} — {FRAMEWORKS[r.framework]}",
+        "title": f"{ACTIONS[r.action]}: {plain_text(r.criterion)} — {FRAMEWORKS[r.framework]}",
         "type": ECA_RULE, "status": "active" if r.status == "verified" else "draft",
         "experimental": False, "date": built, "publisher": PUBLISHER,
         "description": description,

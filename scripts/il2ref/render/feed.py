@@ -11,13 +11,9 @@ from html import escape
 from feedgen.feed import FeedGenerator
 
 from il2ref.core.model import Release
-from il2ref.core.units import BRACES, lab_text
+from il2ref.core.units import plain_text
 
 FEED = "changes.xml"  # at the site root
-
-
-def _plain(text: str) -> str:
-    return BRACES.sub(lambda m: lab_text(m[1]) or m[0], " ".join(text.split()))
 
 
 def _urn(*parts: str) -> str:
@@ -33,14 +29,14 @@ def _content(r: Release, href: dict[str, str], changes_page: str) -> str:
     parts = [f"<p>{len(c.added)} added, {len(c.changed)} changed, {len(c.removed)} removed.</p>"]
     if c.added:
         parts.append("<h3>Added</h3><ul>" + "".join(
-            f"<li>{link(i)}: {escape(_plain(t))}</li>" for i, t in c.added) + "</ul>")
+            f"<li>{link(i)}: {escape(plain_text(t))}</li>" for i, t in c.added) + "</ul>")
     if c.changed:
         parts.append("<h3>Changed</h3><ul>" + "".join(
-            f"<li>{link(i)}<br>before: {escape(_plain(old))}<br>now: {escape(_plain(new))}</li>"
-            for i, old, new in c.changed) + "</ul>")
+            f"<li>{link(i)}<br>before: {escape(plain_text(old))}<br>"
+            f"now: {escape(plain_text(new))}</li>" for i, old, new in c.changed) + "</ul>")
     if c.removed:
         parts.append("<h3>Removed</h3><ul>" + "".join(
-            f"<li><code>{escape(i)}</code>: {escape(_plain(t))}</li>" for i, t in c.removed)
+            f"<li><code>{escape(i)}</code>: {escape(plain_text(t))}</li>" for i, t in c.removed)
             + "</ul>")
     return "".join(parts)
 
