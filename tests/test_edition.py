@@ -289,3 +289,32 @@ def test_scanned_card_says_whether_it_is_this_edition(page, site_url: str) -> No
     assert page.locator(f"{box} [data-same]").is_hidden()
     page.locator(f"{box} [data-differs] a").click()
     page.wait_for_url("**/changes/")
+
+
+def test_report_from_a_linked_rule_names_that_rule(edited_site: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(edited_site))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    corpus, _ = load_corpus(ROOT)
+    rule = next(r for r in corpus.rules() if r.page == "renal")
+    claim = next(p for p in corpus.pages if p.slug == "renal").excerpts()[0]
+    page = browser.new_page()
+    page.route("https://github.com/**", lambda route: route.fulfill(body="form"))
+    try:
+        base = f"http://127.0.0.1:{server.server_port}/renal/"
+        for fragment, statement in ((rule.id, [rule.id]), (claim.id, [claim.id]),
+                                    ("references", None)):
+            page.goto(f"{base}#{fragment}")
+            with page.expect_request("https://github.com/**") as request:
+                page.click("p.report-error a")
+            query = parse_qs(urlsplit(request.value.url).query)
+            assert query.get("statement") == statement, fragment
+            assert query["page"] == ["renal/"]
+    finally:
+        page.close()
+        server.shutdown()
