@@ -54,12 +54,17 @@ def _row(r: Rule, differs: bool, id_prefix: str) -> str:
 def _table(rules: list[Rule], differ: dict[str, list[Rule]], caption: str,
            id_prefix: str, kind: str) -> str:
     head = "".join(f'<th role="columnheader" scope="col">{h}</th>' for h in HEAD)
-    lines = [f'<table role="table" data-rules="{kind}" markdown="1">',
+    groups = _groups(rules)
+    # On the management page, the number of rows below the header: extra.css guesses the
+    # table's height on a phone from it until the table is first drawn (content-visibility).
+    rows = len(rules) + sum(1 for g in groups if g[0].finding and g[0].finding in differ)
+    style = f' style="--rows: {rows}"' if kind == "all" else ""
+    lines = [f'<table role="table" data-rules="{kind}"{style} markdown="1">',
              # Raw, not Markdown: an abbreviation's tab stop inside a caption is a focusable
              # child that the table role does not allow (axe aria-required-children).
              f"<caption>{attr(caption)}</caption>",
              f'<thead role="rowgroup"><tr role="row">{head}</tr></thead>']
-    for group in _groups(rules):
+    for group in groups:
         finding_id = group[0].finding
         differs = bool(finding_id and finding_id in differ)
         data = f' data-finding="{attr(finding_id)}"' if finding_id else ""
@@ -108,7 +113,8 @@ def _filters(rules: list[Rule]) -> str:
 
 def all_rules(rules: list[Rule]) -> Trusted:
     """Every rule of the site, one table per organ system under its own heading, with the
-    filter form above. Rows carry `all-` ids: each rule's own id belongs to its page's table."""
+    filter form above. Rows carry `all-` ids: each rule's own id belongs to its page's table.
+    The page loads rule-filters.js (page.md.j2 sets `rule_filters` in its front matter)."""
     differ = differing(rules)
     by_system: dict[str, list[Rule]] = {}
     for r in ordered(rules):
