@@ -39,7 +39,8 @@ ABBREVIATIONS = Path("docs/includes/abbreviations.md")
 class Build:
     root: Path
     corpus: Corpus
-    edition: str
+    edition: str  # "Edition 0.2.0 (1a2b3c4)"
+    ref: str  # the release tag or commit the card's QR code names
     makers: dict[str, Callable[[], str]] = field(default_factory=dict)
 
 
@@ -92,7 +93,7 @@ def configure(config: MkDocsConfig) -> Build:
                               "issues": issues_url(config)}
     config.copyright = f"{config.copyright or ''} {edition}.".strip()
     glossary = root / ABBREVIATIONS
-    return Build(root, corpus, edition, {
+    return Build(root, corpus, edition, release_or_commit(root), {
         "schema": schema_markdown, "actions": actions_markdown, "codes": codes_markdown,
         "glossary": lambda: glossary_markdown(parse(glossary.read_text(encoding="utf-8"))),
         "bench": _recorded(root, "results.md"), "lighthouse": _recorded(root, "lighthouse.md"),
@@ -108,7 +109,7 @@ def add_pages(build: Build, files: Files, config: MkDocsConfig) -> Files:
         build.corpus, build.root, built=build_date(), edition=build.edition,
         review_interval_days=int(config.extra.get("review_interval_days", 365)),
         directory_urls=config.use_directory_urls, site_name=config.site_name,
-        site_url=config.site_url or "", ref=release_or_commit(build.root))
+        site_url=config.site_url or "", ref=build.ref)
     for path, markdown in generated.pages:
         files.append(File.generated(config, path, content=markdown))
     for path, content in generated.files:
