@@ -14,7 +14,7 @@ import lxml.html
 import pytest
 import yaml
 
-from conftest import ENV, MKDOCS, ROOT, copy_project, mkdocs_build
+from conftest import ENV, MKDOCS, ROOT, copy_project, mkdocs_build, serve
 from il2ref import __version__
 from il2ref.core.review import review
 from il2ref.load.corpus import load_corpus
@@ -292,21 +292,13 @@ def test_scanned_card_says_whether_it_is_this_edition(page, site_url: str) -> No
 
 
 def test_report_from_a_linked_rule_names_that_rule(edited_site: Path, browser) -> None:  # type: ignore[no-untyped-def]
-    import functools
-    import http.server
-    import threading
-
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(edited_site))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     corpus, _ = load_corpus(ROOT)
     rule = next(r for r in corpus.rules() if r.page == "renal")
     claim = next(p for p in corpus.pages if p.slug == "renal").excerpts()[0]
     page = browser.new_page()
     page.route("https://github.com/**", lambda route: route.fulfill(body="form"))
-    try:
-        base = f"http://127.0.0.1:{server.server_port}/renal/"
+    with serve(edited_site) as url:
+        base = f"{url}renal/"
         for fragment, statement in ((rule.id, [rule.id]), (claim.id, [claim.id]),
                                     ("references", None)):
             page.goto(f"{base}#{fragment}")
@@ -315,6 +307,4 @@ def test_report_from_a_linked_rule_names_that_rule(edited_site: Path, browser) -
             query = parse_qs(urlsplit(request.value.url).query)
             assert query.get("statement") == statement, fragment
             assert query["page"] == ["renal/"]
-    finally:
-        page.close()
-        server.shutdown()
+    page.close()

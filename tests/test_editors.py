@@ -12,6 +12,7 @@ import pytest
 import yaml
 from test_validation import EXPECTED
 
+import il2ref.load.git
 from conftest import ENV, FIXTURES, ROOT, copy_project, digest, mkdocs_build
 from il2ref.load.history import diff, statements
 
@@ -241,7 +242,7 @@ def test_changes_since_the_last_release_tag_read_from_git_in_a_fixed_number_of_c
         calls.append(args)
         return real_run(args, **kwargs)
 
-    monkeypatch.setattr(changelog.subprocess, "run", counting_run)
+    monkeypatch.setattr(il2ref.load.git.subprocess, "run", counting_run)  # every git call
     current = {p.name: yaml.safe_load(p.read_text(encoding="utf-8"))
                for p in sorted(data.glob("*.yaml"))}
     changes = changelog.changes_since_release(root, current)

@@ -8,10 +8,10 @@ even if a commit lands while it runs.
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 from il2ref import __version__
+from il2ref.load.git import git
 
 ENV = "IL2REF_EDITION"
 # Only what the content is built from: a changed test or README does not change an edition.
@@ -21,12 +21,8 @@ NO_COMMIT = "no commit"  # a copy outside git: the id says so rather than guess
 
 
 def _git(root: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
-                              timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip() if done.returncode == 0 else None
+    out = git(root, *args)
+    return out.decode().strip() if out is not None else None
 
 
 def commit(root: Path) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +9,7 @@ import yaml
 
 from il2ref.core.model import Changes, Release
 from il2ref.load.corpus import DATA_DIR
+from il2ref.load.git import git as _git
 from il2ref.load.yaml_source import Loader
 
 
@@ -42,15 +42,6 @@ def diff(old: dict[str, str], new: dict[str, str], since: str | None) -> Changes
     changes.changed = [(k, old[k], new[k]) for k in sorted(old.keys() & new.keys())
                        if old[k] != new[k]]
     return changes
-
-
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
-    try:
-        done = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True,
-                              timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout if done.returncode == 0 else None
 
 
 def history_problem(root: Path) -> tuple[str, bool] | None:

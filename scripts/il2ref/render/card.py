@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from il2ref.core.model import Corpus, Excerpt, Rule, Source
 from il2ref.core.rules import ACTIONS, FRAMEWORKS, differing, ordered, others, system_name
+from il2ref.render.dose_calculator import tool_script
 from il2ref.render.inline import cites, differs_note, finding, prose, table
 from il2ref.render.jinja import environment
 from il2ref.render.markdown import template
@@ -90,11 +91,10 @@ def card_table(entries: list[tuple[Rule, list[Rule]]]) -> Trusted:
 def card_markdown(corpus: Corpus, *, edition: str, built: str, ref: str = "",
                   directory_urls: bool = True) -> str:
     """`ref`: this build's release tag or commit, which the printed card's QR code names."""
-    base = "../" if directory_urls else ""
     return template("card.md.j2").render(
         edition=edition, built=built, frameworks=list(FRAMEWORKS.values()), ref=ref,
-        changes=Trusted(f"{base}changes/" if directory_urls else "changes.html"),
-        script=Trusted(f'<script src="{base}javascripts/edition-check.js"></script>'),
+        changes=Trusted("../changes/" if directory_urls else "changes.html"),
+        script=tool_script("edition-check", directory_urls=directory_urls),
         card_table=card_table, **vars(card_data(corpus)))
 
 
