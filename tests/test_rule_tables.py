@@ -5,6 +5,7 @@ value comes from the data, so a rule added to the YAML is checked here too."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -170,6 +171,71 @@ def test_on_a_wide_screen_the_columns_sit_side_by_side(browser: Any, site_url: s
     page.context.close()
 
 
+CARD_CELLS = ["rule-system", "rule-finding", "rule-source", "rule-cites"]
+
+
+@pytest.mark.browser
+def test_on_a_phone_each_card_rule_is_one_block_and_nothing_scrolls_sideways(
+        phone: Any, site_url: str, corpus: Corpus) -> None:
+    """The quick-reference card: its action is the heading, so a block reads system, finding
+    (threshold, when to resume, any source that differs), then whose rule and the citation."""
+    by_id = {r.id: r for r in corpus.rules()}
+    phone.goto(site_url + "quick-reference/")
+    width = phone.evaluate("document.documentElement.clientWidth")
+    blocks = phone.evaluate(BLOCKS)
+    assert sorted(b["rule"] for b in blocks) == sorted(
+        r.id for r in corpus.rules() if r.status == "verified")
+    for b in blocks:
+        rule, box, cells = by_id[b["rule"]], b["box"], b["cells"]
+        assert b["display"] == "block" and list(cells) == CARD_CELLS, rule.id
+        assert box["left"] >= 0 and box["right"] <= width, rule.id
+        for cell in cells.values():
+            assert cell["visible"] and box["left"] - 1 <= cell["left"] <= cell["right"] <= \
+                box["right"] + 1, rule.id
+        s, f, w, c = (cells[name] for name in CARD_CELLS)
+        assert s["bottom"] <= f["top"] + 1 and f["bottom"] <= min(w["top"], c["top"]) + 1
+        if rule.threshold:
+            assert format_threshold(rule.threshold) in f["text"], rule.id
+        if rule.resume:
+            assert "Resume when:" in f["text"], rule.id
+        assert c["text"].startswith("["), rule.id
+        if len(f["text"]) < 80:
+            assert box["height"] <= PHONE["height"] / 3, (rule.id, box["height"])
+    # Before, each of the card's four rule tables scrolled sideways at this width.
+    wide = phone.evaluate("""() => [...document.querySelectorAll('article *')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 1
+                     && getComputedStyle(e).overflowX !== 'visible').map(e => e.tagName)""")
+    assert wide == []
+    assert phone.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_card_tables_are_still_tables_to_assistive_technology(
+        phone: Any, site_url: str, corpus: Corpus) -> None:
+    phone.goto(site_url + "quick-reference/")
+    nodes = phone.context.new_cdp_session(phone).send("Accessibility.getFullAXTree")["nodes"]
+    roles = Counter(n["role"]["value"] for n in nodes if not n.get("ignored"))
+    verified = [r for r in corpus.rules() if r.status == "verified"]
+    actions = {r.action for r in verified}
+    assert roles["table"] == len(actions)
+    assert roles["columnheader"] == 4 * len(actions)
+    assert roles["row"] == len(actions) + len(verified)
+    assert roles["cell"] + roles["gridcell"] == 4 * len(verified)
+
+
+@pytest.mark.browser
+def test_on_a_wide_screen_the_card_keeps_its_four_columns(browser: Any, site_url: str) -> None:
+    page = browser.new_context(viewport=WIDE).new_page()
+    page.goto(site_url + "quick-reference/")
+    blocks = page.evaluate(BLOCKS)
+    assert blocks
+    for b in blocks:
+        assert b["display"] == "table-row", b["rule"]
+        lefts = [b["cells"][name]["left"] for name in CARD_CELLS]
+        assert lefts == sorted(lefts) and len(set(lefts)) == 4, b["rule"]
+    page.context.close()
+
+
 # --- Filters on the management page --------------------------------------------------------------
 
 VISIBLE = """() => [...document.querySelectorAll('table[data-rules="all"] tr[data-rule]')]
@@ -269,7 +335,8 @@ def test_axe_finds_nothing_on_the_rule_pages(browser: Any, site_url: str, corpus
                                             palette: str) -> None:
     # Every rule page, and the management page narrowed by a filter. At 1280 px every page as
     # opened is checked already (test_reader_quality), so only the filtered view is added here.
-    paths = [f"{slug}/" for slug in _pages(corpus)] if viewport == PHONE else []
+    paths = ([f"{slug}/" for slug in _pages(corpus)] + ["quick-reference/"]
+             if viewport == PHONE else [])
     urls = [site_url + path for path in [*paths, "management/#source=label-2024"]]
     assert axe_violations(browser, urls, scheme=scheme, palette=palette, viewport=viewport) == {}
 
@@ -277,4 +344,4 @@ def test_axe_finds_nothing_on_the_rule_pages(browser: Any, site_url: str, corpus
 def test_the_rule_pages_are_the_pages_with_rule_tables(built_site: Path, corpus: Corpus) -> None:
     with_tables = {p.parent.name for p in built_site.rglob("index.html")
                    if "data-rules=" in p.read_text(encoding="utf-8")}
-    assert with_tables == set(_pages(corpus))
+    assert with_tables == set(_pages(corpus)) | {"quick-reference"}  # the card's own tables

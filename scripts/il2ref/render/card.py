@@ -12,7 +12,7 @@ from markupsafe import Markup
 from il2ref.core.model import Corpus, Excerpt, Rule, Source
 from il2ref.core.rules import ACTIONS, FRAMEWORKS, differing, ordered, others, system_name
 from il2ref.render.dose_calculator import tool_script
-from il2ref.render.inline import cites, differs_note, finding, prose, table
+from il2ref.render.inline import cites, differs_note, finding, prose
 from il2ref.render.jinja import environment
 from il2ref.render.markdown import template
 from il2ref.render.markup import Trusted, escape
@@ -75,17 +75,30 @@ def card_extra(r: Rule, rivals: list[Rule]) -> Trusted:
     return Trusted(text)
 
 
-def card_row(r: Rule, rivals: list[Rule]) -> Trusted:
-    """The finding cell of one card row: finding, when to resume, and any source that differs.
-    `data-rule` names the rule, so tests can tell which rules the card carries."""
-    return Trusted(f'<span data-rule="{r.id}"></span>' + finding(r) + card_extra(r, rivals))
+CARD_HEAD = ["System", "Finding", "Whose rule", "Citation"]
 
 
 def card_table(entries: list[tuple[Rule, list[Rule]]]) -> Trusted:
-    return table(["System", "Finding", "Whose rule", "Citation"],
-                 [[escape(system_name(r.system)), card_row(r, rivals), FRAMEWORKS[r.framework],
-                   cites(r.sources)] for r, rivals in entries],
-                 "Rules, by organ system, with whose rule each is")
+    """One action's rules on the card page. HTML, as the rule tables are (rule_tables.py says
+    why): on a phone extra.css draws each row as one block (system, then the finding with when
+    to resume and any source that differs, then whose rule and the citation) instead of four
+    columns that scroll sideways; the ARIA roles keep it a table for screen readers."""
+    head = "".join(f'<th role="columnheader" scope="col">{h}</th>' for h in CARD_HEAD)
+    lines = ['<table role="table" data-rules="card" markdown="1">',
+             "<caption>Rules, by organ system, with whose rule each is</caption>",
+             f'<thead role="rowgroup"><tr role="row">{head}</tr></thead>',
+             '<tbody role="rowgroup" markdown="1">']
+    for r, rivals in entries:
+        cells = [("rule-system", escape(system_name(r.system))),
+                 ("rule-finding", finding(r) + Trusted(
+                     f'<span class="card-extra">{card_extra(r, rivals)}</span>')),
+                 ("rule-source", escape(FRAMEWORKS[r.framework])),
+                 ("rule-cites", cites(r.sources))]
+        tds = "".join(f'<td role="cell" class="{cls}" markdown="span">{text}</td>'
+                      for cls, text in cells)
+        lines.append(f'<tr role="row" data-rule="{r.id}" markdown="1">{tds}</tr>')
+    lines += ["</tbody>", "</table>"]
+    return Trusted("\n".join(lines))
 
 
 def card_markdown(corpus: Corpus, *, edition: str, built: str, ref: str = "",
