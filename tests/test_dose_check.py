@@ -5,9 +5,12 @@ with the whole set shown equal to the Python reference (il2ref.core.dose_check).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import lxml.html
 import pytest
 
 from conftest import ROOT
@@ -77,6 +80,31 @@ def _cases(rules: list[Rule]) -> Iterator[tuple[Rule, str, str, float, bool]]:
 def test_the_reference_meets_each_threshold_on_the_right_side(rules: list[Rule]) -> None:
     for r, key, text, value, should in _cases(rules):
         assert (r.id in dc.check(rules, {key: value}, set())) is should, (r.id, text)
+
+
+def test_a_count_the_data_cannot_reach_is_named_on_the_page(rules: list[Rule],
+                                                            built_site: Path) -> None:
+    """The 2015 hospital protocol counts its own relative criteria, none of which this
+    reference reproduces: its "three or more" rule can never be met by the check, and the page
+    says so (with the rule's citation) instead of leaving it silently unmet."""
+    gaps = dc.out_of_reach(rules)
+    assert [(r.id, held) for r, held in gaps] == [("rule-institution-three-relative", 0)]
+    # The consensus has relative criteria enough; the hospital's rule comes into reach once
+    # three of its relative criteria are in the data.
+    three = next(r for r, _ in gaps)
+    extra = [replace(three, id=f"rule-x-{i}", cumulative=None, tier="relative",
+                     action="hold-dose") for i in range(3)]
+    assert dc.out_of_reach([*rules, *extra]) == []
+    assert dc.out_of_reach([*rules, *extra[:2]]) == [(three, 2)]
+    doc = lxml.html.parse(str(built_site / "dose-time-check" / "index.html")).getroot()
+    box = doc.xpath("//div[contains(@class, 'admonition')][p[@class='admonition-title']"
+                    "[.='Not counted here']]")
+    assert len(box) == 1
+    items = [" ".join(li.text_content().split()) for li in box[0].xpath(".//li")]
+    assert len(items) == 1 and items[0].startswith(
+        "Three or more relative criteria (Community hospital protocol (2015)): this reference "
+        "holds none of that source's relative criteria, so the check can never count 3")
+    assert "Table 1, footnote" in items[0]
 
 
 def test_numbers_outside_the_grammar_are_not_read() -> None:

@@ -105,3 +105,20 @@ def check(rules: list[Rule], values: dict[str, float], ticked: set[str],
             if count >= r.cumulative.at_least:
                 out.add(r.id)
     return [r.id for r in ordered(rules) if r.id in out]
+
+
+TIER = {"relative-criteria": "relative", "absolute-criteria": "absolute"}
+
+
+def out_of_reach(rules: list[Rule]) -> list[tuple[Rule, int]]:
+    """Cumulative rules that count more of their source's criteria than this reference holds
+    (each with how many it holds): the check can never meet them, so the page must say so
+    rather than let a reader take their absence for "not met"."""
+    out = []
+    for r in ordered(rules):
+        if r.cumulative and r.cumulative.counts in TIER:
+            held = sum(1 for x in rules if x.framework == r.framework and not x.cumulative
+                       and x.tier == TIER[r.cumulative.counts])
+            if held < r.cumulative.at_least:
+                out.append((r, held))
+    return out

@@ -52,7 +52,12 @@ def dose_check_markdown(corpus: Corpus, *, directory_urls: bool = True) -> str:
     tick_boxes = [(t.key, prose(by_id[t.rules[0]].criterion),
                    " · ".join(dict.fromkeys(FRAMEWORKS[by_id[i].framework] for i in t.rules)))
                   for t in dc.ticks(rules)]
+    gaps = [Trusted(f"{finding(r)} ({escape(FRAMEWORKS[r.framework])}): this reference holds "
+                    f"{'none' if held == 0 else f'only {held}'} of that source's "
+                    f"{dc.TIER[r.cumulative.counts]} criteria, so the check can never count "
+                    f"{r.cumulative.at_least} {cites(r.sources)}")
+            for r, held in dc.out_of_reach(rules) if r.cumulative]
     return template("dose-check.md.j2").render(
-        inputs=dc.inputs(rules), ticks=tick_boxes, held=dc.HELD, by_source=by_source,
+        gaps=gaps, inputs=dc.inputs(rules), ticks=tick_boxes, held=dc.HELD, by_source=by_source,
         data=Trusted(json.dumps(_data(rules), ensure_ascii=False).replace("<", "\\u003c")),
         script=tool_script("dose-check", directory_urls=directory_urls))
