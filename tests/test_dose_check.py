@@ -103,7 +103,7 @@ def test_a_count_the_data_cannot_reach_is_named_on_the_page(rules: list[Rule],
     items = [" ".join(li.text_content().split()) for li in box[0].xpath(".//li")]
     assert len(items) == 1 and items[0].startswith(
         "Three or more relative criteria (Community hospital protocol (2015)): this reference "
-        "holds none of that source's relative criteria, so the check can never count 3")
+        "holds none of that source's relative criteria, so the check can never reach 3 of them")
     assert "Table 1, footnote" in items[0]
 
 

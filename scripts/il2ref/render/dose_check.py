@@ -54,8 +54,8 @@ def dose_check_markdown(corpus: Corpus, *, directory_urls: bool = True) -> str:
                   for t in dc.ticks(rules)]
     gaps = [Trusted(f"{finding(r)} ({escape(FRAMEWORKS[r.framework])}): this reference holds "
                     f"{'none' if held == 0 else f'only {held}'} of that source's "
-                    f"{dc.TIER[r.cumulative.counts]} criteria, so the check can never count "
-                    f"{r.cumulative.at_least} {cites(r.sources)}")
+                    f"{dc.TIER[r.cumulative.counts]} criteria, so the check can never reach "
+                    f"{r.cumulative.at_least} of them {cites(r.sources)}")
             for r, held in dc.out_of_reach(rules) if r.cumulative]
     return template("dose-check.md.j2").render(
         gaps=gaps, inputs=dc.inputs(rules), ticks=tick_boxes, held=dc.HELD, by_source=by_source,
