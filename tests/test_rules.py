@@ -282,3 +282,16 @@ def test_the_model_types_are_the_schema_lists() -> None:
     assert list(get_args(model.Group)) == root["properties"]["group"]["enum"]
     comparators = values(defs["threshold"]["properties"]["comparator"])
     assert list(get_args(model.Comparator)) == [*comparators, "="]
+
+
+def test_a_consensus_statement_that_says_stop_says_for_the_cycle(corpus: Corpus) -> None:
+    """Clinical review P1: the 2014 consensus's absolute criteria stop this cycle. A statement
+    resting on the consensus alone that says "stop" must say which stop it means, as its rules
+    do; "hold and stop criteria" names the criteria, not an action."""
+    stop = re.compile(r"\bstop(?:s|ping)?\b(?! criteria)", re.IGNORECASE)
+    checked = 0
+    for e in corpus.excerpts():
+        if {s.key for s in e.sources} == {"dutcher2014"} and stop.search(e.claim):
+            assert "cycle" in e.claim, (e.id, e.claim)
+            checked += 1
+    assert checked >= 4  # the phenylephrine, oxygen and creatinine thresholds at least

@@ -17,6 +17,12 @@ INVALID = FIXTURES / "invalid"
 
 # One fixture file per mistake, and the exact message(s) an editor sees for it.
 EXPECTED = {
+    "key-fact-policy.yaml": [
+        "docs/data/key-fact-policy.yaml:15:19: sections[0].excerpts[0].evidence: "
+        "'institutional-policy' cannot carry a key fact: a key fact goes on the bedside card, "
+        "and one institution's policy or a patient-information page is never the only support "
+        "for a number a clinician acts on (Source notes). Cite the guideline, label or study "
+        "behind it, or set key_fact: false. [E051]"],
     "syntax-error.yaml": [
         "docs/data/syntax-error.yaml:7:3: (syntax): did not find expected node content [E001]"],
     "tab-indent.yaml": [

@@ -121,6 +121,10 @@ CODES: dict[str, Code] = {c.id: c for c in (
     Code("E049", Severity.ERROR,
          "The Dose calculator's constants are given on more than one page",
          "tests/test_validation.py::test_dose_constants_on_two_pages_are_refused"),
+    Code("E051", Severity.ERROR,
+         "A key fact (on the bedside card) rests on one institution's policy or on patient"
+         " information",
+         "tests/fixtures/invalid/key-fact-policy.yaml"),
     Code("W032", Severity.WARNING,
          "A references.bib entry lacks fields its type needs",
          "tests/test_validation.py::test_unused_bib_entry_is_a_warning_not_an_error"),

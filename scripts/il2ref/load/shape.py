@@ -108,6 +108,9 @@ def _message(error: ValidationError) -> tuple[list[str | int], str, str, bool]:
         why = schema.get("description", "")
         message = f"{inst!r} does not fit this rule: {why} (allowed here: {allowed})"
         return path, message, "E043", False
+    if v == "not" and "then" in error.absolute_schema_path:
+        # A value another field rules out (a key fact's evidence): the schema says why.
+        return path, f"{inst!r} {schema.get('description', 'is not allowed here')}", "E051", False
     if v == "enum":
         allowed = ", ".join(str(a) for a in val)
         return path, f"{inst!r} is not in the allowed list: {allowed}", "E012", False

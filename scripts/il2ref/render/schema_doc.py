@@ -59,11 +59,12 @@ def _allowed(node: dict[str, Any], defs: dict[str, Any]) -> str:
 
 
 def _condition(block: dict[str, Any], name: str) -> str:
-    then = block.get("then", {})
-    cond = block.get("if", {}).get("properties", {})
-    if name in then.get("required", []) and cond:
-        field, rule = next(iter(cond.items()))
-        return f"when `{field}` is `{rule.get('const')}`"
+    for branch in [block, *block.get("allOf", [])]:  # one if/then, or several under allOf
+        then = branch.get("then", {})
+        cond = branch.get("if", {}).get("properties", {})
+        if name in then.get("required", []) and cond:
+            field, rule = next(iter(cond.items()))
+            return f"when `{field}` is `{rule.get('const')}`"
     return "no"
 
 
