@@ -18,6 +18,8 @@ from il2ref.core.units import NUMBER
 
 VALUE = re.compile(f"^(?:{NUMBER})$")
 HELD = "held-doses"  # the count the cumulative rule on held doses reads
+# The criterion class each count of criteria reads, within the rule's own source.
+TIER = {"relative-criteria": "relative", "absolute-criteria": "absolute"}
 
 
 @dataclass(frozen=True)
@@ -99,15 +101,11 @@ def check(rules: list[Rule], values: dict[str, float], ticked: set[str],
     for r in rules:
         if r.cumulative:
             same = [x for x in rules if x.framework == r.framework and x.id in own]
-            count = {"relative-criteria": sum(x.tier == "relative" for x in same),
-                     "absolute-criteria": sum(x.tier == "absolute" for x in same),
-                     "held-doses": held}[r.cumulative.counts]
+            counts = r.cumulative.counts
+            count = held if counts == HELD else sum(x.tier == TIER[counts] for x in same)
             if count >= r.cumulative.at_least:
                 out.add(r.id)
     return [r.id for r in ordered(rules) if r.id in out]
-
-
-TIER = {"relative-criteria": "relative", "absolute-criteria": "absolute"}
 
 
 def out_of_reach(rules: list[Rule]) -> list[tuple[Rule, int]]:

@@ -16,6 +16,7 @@ from il2ref.render.inline import cites, differs_note, finding, prose
 from il2ref.render.jinja import environment
 from il2ref.render.markdown import template
 from il2ref.render.markup import Trusted, escape
+from il2ref.render.rule_tables import cells, head_row
 
 # URLs and DOIs stay in the site and the data edition; on paper they only cost space.
 _URL = re.compile(r"\s*(URL: |doi:|<?https?://)\S+")
@@ -83,20 +84,16 @@ def card_table(entries: list[tuple[Rule, list[Rule]]]) -> Trusted:
     why): on a phone extra.css draws each row as one block (system, then the finding with when
     to resume and any source that differs, then whose rule and the citation) instead of four
     columns that scroll sideways; the ARIA roles keep it a table for screen readers."""
-    head = "".join(f'<th role="columnheader" scope="col">{h}</th>' for h in CARD_HEAD)
     lines = ['<table role="table" data-rules="card" markdown="1">',
              "<caption>Rules, by organ system, with whose rule each is</caption>",
-             f'<thead role="rowgroup"><tr role="row">{head}</tr></thead>',
-             '<tbody role="rowgroup" markdown="1">']
+             head_row(CARD_HEAD), '<tbody role="rowgroup" markdown="1">']
     for r, rivals in entries:
-        cells = [("rule-system", escape(system_name(r.system))),
+        parts = [("rule-system", escape(system_name(r.system))),
                  ("rule-finding", finding(r) + Trusted(
                      f'<span class="card-extra">{card_extra(r, rivals)}</span>')),
                  ("rule-source", escape(FRAMEWORKS[r.framework])),
                  ("rule-cites", cites(r.sources))]
-        tds = "".join(f'<td role="cell" class="{cls}" markdown="span">{text}</td>'
-                      for cls, text in cells)
-        lines.append(f'<tr role="row" data-rule="{r.id}" markdown="1">{tds}</tr>')
+        lines.append(f'<tr role="row" data-rule="{r.id}" markdown="1">{cells(parts)}</tr>')
     lines += ["</tbody>", "</table>"]
     return Trusted("\n".join(lines))
 

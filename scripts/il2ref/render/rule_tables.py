@@ -25,6 +25,18 @@ HEAD = ["Finding", "Action", "Resume when", "Source of rule", "Citation"]
 FILTERS = {"system": "Organ system", "source": "Source of rule", "action": "Action"}
 
 
+def head_row(head: list[str]) -> str:
+    return ('<thead role="rowgroup"><tr role="row">'
+            + "".join(f'<th role="columnheader" scope="col">{h}</th>' for h in head)
+            + "</tr></thead>")
+
+
+def cells(parts: list[tuple[str, str]]) -> str:
+    """(class, escaped Markdown) per cell; md_in_html parses each as Markdown (citations)."""
+    return "".join(f'<td role="cell" class="{cls}" markdown="span">{text}</td>'
+                   for cls, text in parts)
+
+
 def _groups(rules: list[Rule]) -> list[list[Rule]]:
     """Consecutive rules of one finding (ordered() keeps them together), each rule alone
     otherwise."""
@@ -38,22 +50,20 @@ def _groups(rules: list[Rule]) -> list[list[Rule]]:
 
 
 def _row(r: Rule, differs: bool, id_prefix: str) -> str:
-    cells = [
+    parts = [
         ("rule-finding", finding(r) + (f" {DIFFERS}" if differs else "")),
         ("rule-action", escape(ACTIONS[r.action])),
         ("rule-resume", prose(r.resume) if r.resume else "—"),
         ("rule-source", escape(FRAMEWORKS[r.framework])),
         ("rule-cites", cites(r.sources)),
     ]
-    tds = "".join(f'<td role="cell" class="{cls}" markdown="span">{text}</td>'
-                  for cls, text in cells)
     return (f'<tr role="row" id="{id_prefix}{r.id}" data-rule="{r.id}" data-system="{r.system}" '
-            f'data-source="{r.framework}" data-action="{r.action}" markdown="1">{tds}</tr>')
+            f'data-source="{r.framework}" data-action="{r.action}" markdown="1">'
+            f"{cells(parts)}</tr>")
 
 
 def _table(rules: list[Rule], differ: dict[str, list[Rule]], caption: str,
            id_prefix: str, kind: str) -> str:
-    head = "".join(f'<th role="columnheader" scope="col">{h}</th>' for h in HEAD)
     groups = _groups(rules)
     # On the management page, the number of rows below the header: extra.css guesses the
     # table's height on a phone from it until the table is first drawn (content-visibility).
@@ -63,7 +73,7 @@ def _table(rules: list[Rule], differ: dict[str, list[Rule]], caption: str,
              # Raw, not Markdown: an abbreviation's tab stop inside a caption is a focusable
              # child that the table role does not allow (axe aria-required-children).
              f"<caption>{attr(caption)}</caption>",
-             f'<thead role="rowgroup"><tr role="row">{head}</tr></thead>']
+             head_row(HEAD)]
     for group in groups:
         finding_id = group[0].finding
         differs = bool(finding_id and finding_id in differ)
