@@ -29,20 +29,54 @@ def dosing() -> Dosing:
 
 
 def test_the_reference_arithmetic_on_a_worked_example(dosing: Dosing) -> None:
-    # 70 kg at 600,000 IU/kg (0.037 mg/kg): 42 million IU, 2.59 mg; 42 / 18 = 2.33 mL; two
-    # 22-million-IU vials; 2,590 µg in 50 + 2.33 mL = 49.5 µg/mL; for 30–70 µg/mL the D5W
-    # must lie between 2590/70 - 2.33 = 34.67 and 2590/30 - 2.33 = 84.0 mL.
+    # 70 kg at 600,000 IU/kg: 42 million IU; in mg at the solution's 1.1 mg per 18 million IU,
+    # 2.567 mg (one factor, Q4); 42 / 18 = 2.33 mL to draw; at 1.1 mL drawable per vial that is
+    # three vials, not the two that 42 / 22 million IU would give (Q3); 2,567 µg in 50 + 2.33 mL
+    # = 49.1 µg/mL; for 30–70 µg/mL the D5W must lie between 2567/70 - 2.33 = 34.34 and
+    # 2567/30 - 2.33 = 83.2 mL.
     r = calc.read_weight(dosing, "70", "kg")
     assert isinstance(r, calc.Result)
     assert r.lines == {
-        "weight": "70.0 kg", "dose-iu": "42,000,000 IU", "dose-mg": "2.590 mg",
-        "volume": "2.33 mL", "vials": "2", "window": "34.7–84.0 mL",
-        "diluent-handbook-ml": "50 mL", "diluent-handbook-concentration": "49.5 µg/mL",
-        "diluent-faq-ml": "50 mL", "diluent-faq-concentration": "49.5 µg/mL"}
-    heavy = calc.read_weight(dosing, "154.3", "kg")  # above 3.5 mg: the handbook's 100 mL
+        "weight": "70.0 kg", "dose-iu": "42,000,000 IU", "dose-mg": "2.567 mg",
+        "volume": "2.33 mL", "vials": "3", "window": "34.4–83.2 mL",
+        "diluent-handbook-ml": "50 mL", "diluent-handbook-concentration": "49.1 µg/mL",
+        "diluent-faq-ml": "50 mL", "diluent-faq-concentration": "49.1 µg/mL"}
+    heavy = calc.read_weight(dosing, "154.3", "kg")  # above 60 million IU: the handbook's 100 mL
     assert isinstance(heavy, calc.Result)
     assert heavy.lines["diluent-handbook-ml"] == "100 mL"
-    assert heavy.lines["diluent-faq-concentration"] == "103.5 µg/mL (outside the window)"
+    assert heavy.lines["diluent-faq-concentration"] == "102.6 µg/mL (outside the window)"
+
+
+def test_vials_cover_the_volume_to_draw_at_every_accepted_weight(dosing: Dosing) -> None:
+    """Q3: the count is by the drawable volume, never by the IU a vial holds in theory, and no
+    larger than it needs to be."""
+    low, high = calc.accepted(dosing)
+    per_vial = calc.hundredths(dosing.withdrawable_ml)
+    assert per_vial * dosing.iu_per_ml < dosing.vial_iu * 100  # less than the theoretical content
+    short_by_iu = 0
+    for tenths in range(low, high + 1):
+        r = calc.compute(dosing, tenths)
+        assert r.vials * per_vial >= r.volume_hundredths, tenths
+        assert r.vials * dosing.vial_iu >= r.dose_iu, tenths
+        assert (r.vials - 1) * per_vial < r.volume_hundredths, tenths
+        short_by_iu += r.vials > calc.ceil_div(r.dose_iu, dosing.vial_iu)
+    assert short_by_iu > 100  # the weights where counting by IU left no margin (66-73 kg...)
+
+
+def test_one_factor_turns_iu_into_mg_and_bands_are_chosen_by_iu(dosing: Dosing) -> None:
+    """Q4: mg, volume and concentration use the solution's 1.1 mg per 18 million IU, and the
+    handbook's band is picked by IU: 41 kg is 24.6 million IU, within 'up to 25.4 million IU',
+    so 25 mL (picking by the label's 0.037 mg/kg, 1.517 mg, chose 50 mL and flagged itself)."""
+    for tenths in range(*calc.accepted(dosing)):
+        r = calc.compute(dosing, tenths)
+        assert r.dose_ug == calc.half_up(r.dose_iu * calc.micro(dosing.mg_per_ml),
+                                         dosing.iu_per_ml)
+    r = calc.read_weight(dosing, "41", "kg")
+    assert isinstance(r, calc.Result)
+    assert r.lines["diluent-handbook-ml"] == "25 mL"
+    assert "outside" not in r.lines["diluent-handbook-concentration"]
+    at_band = calc.compute(dosing, 423)  # 25.38 million IU: still the first band
+    assert at_band.dose_iu <= 25_400_000 and at_band.diluents[0].ml == 25
 
 
 def test_pounds_are_converted_exactly_and_rounded_to_a_tenth(dosing: Dosing) -> None:
@@ -73,7 +107,7 @@ def test_the_accepted_range_is_where_a_source_volume_keeps_the_window(dosing: Do
 def test_constants_live_in_the_yaml_not_in_the_script(dosing: Dosing, built_site: Path) -> None:
     script = SCRIPT.read_text(encoding="utf-8")
     for constant in ("600000", "600,000", "0.037", "18000000", "22000000", "1.1", "1.3",
-                     "1.2", "3.5", "0.5"):
+                     "1.2", "3.5", "0.5", "25400000", "1100"):
         assert constant not in script, constant
     page = lxml.html.parse(str(built_site / "dose-calculator" / "index.html")).getroot()
     [block] = page.xpath("//script[@id='dose-data']")
@@ -89,17 +123,24 @@ def test_each_result_line_carries_its_citation(built_site: Path) -> None:
         assert own and own[0].xpath(".//a[@class='footnote-ref']"), li.text_content()
     text = page.xpath("//div[@data-dose-results]")[0].text_content()
     assert "Sources differ" in text and "(2024 label)" in text and "(legacy label)" in text
+    # The count's assumption and the unstated body weight sit beside the numbers (Q3, O7).
+    [vials] = [li.text_content() for li in items if li.xpath("output[@data-out='vials']")]
+    assert "1.1 mL drawn from each vial" in vials and "assumption" in vials
+    [weight] = page.xpath("//div[@data-dose-results]//li[output[@data-out='weight']]")
+    assert "actual, ideal or adjusted" in weight.text_content()
 
 
 def test_invalid_constants_are_refused(dosing: Dosing) -> None:
     first = dosing.diluents[0]
-    unordered = replace(first, steps=(DiluentStep(50, 3.5), DiluentStep(25, 1.5),
+    unordered = replace(first, steps=(DiluentStep(50, 60_000_000), DiluentStep(25, 25_400_000),
                                       DiluentStep(100)))
-    open_ended = replace(first, steps=(DiluentStep(25, 1.5),))
+    open_ended = replace(first, steps=(DiluentStep(25, 25_400_000),))
     for broken in (unordered, open_ended):
         assert calc.problems(replace(dosing, diluents=(broken,)))
     assert calc.problems(replace(dosing, window_low=80))
     assert calc.problems(replace(dosing, mg_per_kg=0.0375))
+    assert calc.problems(replace(dosing, withdrawable_ml=1.25))  # more than 22/18 mL
+    assert calc.problems(replace(dosing, withdrawable_ml=1.105))
     assert calc.problems(dosing) == []
 
 

@@ -93,9 +93,9 @@ EXPECTED = {
     "dosing-broken.yaml": [
         "docs/data/dosing-broken.yaml:20:16: dosing.dose.mg_per_kg: 0.0375 mg is not a whole "
         "number of µg [E048]",
-        "docs/data/dosing-broken.yaml:34:20: dosing.window.low_ug_per_ml: must be below "
+        "docs/data/dosing-broken.yaml:35:20: dosing.window.low_ug_per_ml: must be below "
         "high_ug_per_ml [E048]",
-        "docs/data/dosing-broken.yaml:42:9: dosing.diluent[0].steps: up_to_mg must rise from "
+        "docs/data/dosing-broken.yaml:43:9: dosing.diluent[0].steps: up_to_iu must rise from "
         "step to step [E048]"],
     "locator-unknown.yaml": [
         "docs/data/locator-unknown.yaml:14:22: sections[0].excerpts[0].sources[0].locator: "

@@ -20,24 +20,26 @@
   }
   function ml(value) { return String(value) + " mL"; } // as the source prints it (Python :g)
 
-  function stepMl(diluent, doseUg) {
+  function stepMl(diluent, doseIu) {
     for (var i = 0; i < diluent.steps.length; i++) {
       var s = diluent.steps[i];
-      if (s.upToUg === null || doseUg <= s.upToUg) { return s.ml; }
+      if (s.upToIu === null || doseIu <= s.upToIu) { return s.ml; }
     }
     return diluent.steps[diluent.steps.length - 1].ml;
   }
 
   function compute(d, tenths) {
     var doseIu = halfUp(tenths * d.iuPerKg, 10);
-    var doseUg = halfUp(tenths * d.ugPerKg, 10);
+    var doseUg = halfUp(doseIu * d.ugPerMl, d.iuPerMl); // one IU-to-mg factor: the solution's
     var volume = halfUp(doseIu * 100, d.iuPerMl);
+    // Vials by the volume one vial gives up, and never fewer than its IU content needs.
+    var vials = Math.max(ceilDiv(volume, d.withdrawableHundredths), ceilDiv(doseIu, d.vialIu));
     var out = {
       "weight": fixed(tenths, 1) + " kg",
       "dose-iu": grouped(doseIu) + " IU",
       "dose-mg": fixed(doseUg, 3) + " mg",
       "volume": fixed(volume, 2) + " mL",
-      "vials": String(ceilDiv(doseIu, d.vialIu))
+      "vials": String(vials)
     };
     var low = d.windowLowTenths, high = d.windowHighTenths;
     var vMin = Math.max(0, ceilDiv(doseUg * 1000 - volume * high, high * 10));
@@ -45,7 +47,7 @@
     out.window = vMax >= vMin ? fixed(vMin, 1) + "–" + fixed(vMax, 1) + " mL" : "no volume";
     var inWindow = false;
     d.diluents.forEach(function (diluent) {
-      var bag = stepMl(diluent, doseUg);
+      var bag = stepMl(diluent, doseIu);
       var c = halfUp(doseUg * 1000, Math.round(bag * 100) + volume);
       var ok = low <= c && c <= high;
       inWindow = inWindow || ok;

@@ -1,7 +1,12 @@
 """The Dose calculator's arithmetic: the reference implementation of what the page's script
 computes (docs/javascripts/dose-calculator.js), result for result.
 
-Every constant comes from the `dosing` block of the YAML (the model's `Dosing`). Both sides
+Every constant comes from the `dosing` block of the YAML (the model's `Dosing`). One factor
+turns IU into mg, the reconstituted solution's (1.1 mg in 18 million IU): the label's rounded
+0.037 mg/kg and the vial's 1.3 mg per 22 million IU are shown as printed but not computed
+with, so the mg, the volume and the concentration cannot disagree. A dilution band is chosen
+by IU, as its source bands doses. Vials are counted by the volume that can be drawn from one
+(`withdrawable_ml`), never by the IU a vial holds in theory. Both sides
 compute in whole numbers (tenths of a kg, IU, µg, hundredths of a mL) and round halves up, so
 Python and JavaScript cannot disagree through floating point or banker's rounding. A weight is
 read by one grammar: digits with at most one decimal; anything else is refused with a message,
@@ -38,6 +43,11 @@ def micro(mg: float) -> int:
     return round(mg * 1000)
 
 
+def hundredths(ml: float) -> int:
+    """mL → whole hundredths of a mL (printed values such as 1.1)."""
+    return round(ml * 100)
+
+
 @dataclass(frozen=True)
 class DiluentResult:
     id: str
@@ -64,9 +74,9 @@ class Refusal:
     message: str
 
 
-def _step_ml(dosing: Dosing, diluent_index: int, dose_ug: int) -> float:
+def _step_ml(dosing: Dosing, diluent_index: int, dose_iu: int) -> float:
     for step in dosing.diluents[diluent_index].steps:
-        if step.up_to_mg is None or dose_ug <= micro(step.up_to_mg):
+        if step.up_to_iu is None or dose_iu <= step.up_to_iu:
             return step.ml
     return dosing.diluents[diluent_index].steps[-1].ml  # validation: the last step is open
 
@@ -82,12 +92,13 @@ def _in_window(dosing: Dosing, tenths: int) -> bool:
 
 def compute(dosing: Dosing, weight_tenths: int) -> Result:
     dose_iu = half_up(weight_tenths * dosing.iu_per_kg, 10)
-    dose_ug = half_up(weight_tenths * micro(dosing.mg_per_kg), 10)
+    dose_ug = half_up(dose_iu * micro(dosing.mg_per_ml), dosing.iu_per_ml)
     volume = half_up(dose_iu * 100, dosing.iu_per_ml)
-    vials = ceil_div(dose_iu, dosing.vial_iu)
+    vials = max(ceil_div(volume, hundredths(dosing.withdrawable_ml)),
+                ceil_div(dose_iu, dosing.vial_iu))
     diluents = []
     for i, d in enumerate(dosing.diluents):
-        ml = _step_ml(dosing, i, dose_ug)
+        ml = _step_ml(dosing, i, dose_iu)
         c = _concentration_tenths(dose_ug, ml, volume)
         diluents.append(DiluentResult(d.id, ml, c, _in_window(dosing, c)))
     # Diluent volumes V (in 0.1 mL) with low ≤ dose / (V + drawn) ≤ high.
@@ -164,11 +175,20 @@ def problems(dosing: Dosing) -> list[tuple[list[str | int], str]]:
             found.append((where, f"{mg} mg is not a whole number of µg"))
     if dosing.window_low >= dosing.window_high:
         found.append((["window", "low_ug_per_ml"], "must be below high_ug_per_ml"))
+    if abs(dosing.withdrawable_ml * 100 - hundredths(dosing.withdrawable_ml)) > 1e-6:
+        found.append((["vial", "withdrawable_ml"], f"{dosing.withdrawable_ml} mL is finer "
+                      "than 0.01 mL"))
+    if abs(dosing.mg_per_ml * 1000 - micro(dosing.mg_per_ml)) > 1e-6:
+        found.append((["vial", "mg_per_ml"], f"{dosing.mg_per_ml} mg is not a whole number of µg"))
+    # A vial cannot give more than it holds: iu / iu_per_ml mL.
+    if hundredths(dosing.withdrawable_ml) * dosing.iu_per_ml > dosing.vial_iu * 100:
+        found.append((["vial", "withdrawable_ml"], f"{dosing.withdrawable_ml:g} mL is more "
+                      f"than a vial holds ({dosing.vial_iu:,} IU at {dosing.iu_per_ml:,} IU/mL)"))
     for i, d in enumerate(dosing.diluents):
-        limits = [s.up_to_mg for s in d.steps]
+        limits = [s.up_to_iu for s in d.steps]
         if limits[-1] is not None or None in limits[:-1]:
-            found.append((["diluent", i, "steps"], "every step but the last needs up_to_mg, "
+            found.append((["diluent", i, "steps"], "every step but the last needs up_to_iu, "
                           "and the last has none (it covers every larger dose)"))
         elif limits[:-1] != sorted(set(limits[:-1]), key=lambda x: x or 0):
-            found.append((["diluent", i, "steps"], "up_to_mg must rise from step to step"))
+            found.append((["diluent", i, "steps"], "up_to_iu must rise from step to step"))
     return found

@@ -34,7 +34,7 @@ class Source:
     locator: str
 
 
-PatientSection = Literal["what-it-is", "what-you-feel", "signs-checked", "organs", "after-home"]
+PatientSection = Literal["tell-at-once", "what-it-is", "what-you-feel", "signs-checked", "organs", "after-home"]
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,8 @@ class Section:
 @dataclass(frozen=True)
 class DiluentStep:
     ml: float
-    up_to_mg: float | None = None  # None: every larger dose
+    up_to_iu: int | None = None  # None: every larger dose
+    up_to_mg: float | None = None  # as the source prints it beside the band; shown only
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ class Dosing:
     water_ml: float
     iu_per_ml: int
     mg_per_ml: float
+    withdrawable_ml: float
     vial_sources: tuple[Source, ...]
     window_low: float  # µg/mL
     window_high: float
@@ -146,9 +148,12 @@ class Dosing:
     dose_label: LabelVersion | None = None
     vial_label: LabelVersion | None = None
     window_label: LabelVersion | None = None
+    # Empty: the withdrawable volume is this reference's assumption, and the page says so.
+    withdrawable_sources: tuple[Source, ...] = ()
 
     def sources(self) -> list[Source]:
-        return [*self.dose_sources, *self.vial_sources, *self.window_sources,
+        return [*self.dose_sources, *self.vial_sources, *self.withdrawable_sources,
+                *self.window_sources,
                 *(s for d in self.diluents for s in d.sources)]
 
 
@@ -253,11 +258,13 @@ def _dosing(raw: dict[str, Any]) -> Dosing:
         dose_sources=_sources(dose["sources"]), dose_label=dose.get("label_version"),
         vial_iu=vial["iu"], vial_mg=vial["mg"], water_ml=vial["water_ml"],
         iu_per_ml=vial["iu_per_ml"], mg_per_ml=vial["mg_per_ml"],
+        withdrawable_ml=vial["withdrawable_ml"],
+        withdrawable_sources=_sources(vial.get("withdrawable_sources", [])),
         vial_sources=_sources(vial["sources"]), vial_label=vial.get("label_version"),
         window_low=window["low_ug_per_ml"], window_high=window["high_ug_per_ml"],
         window_sources=_sources(window["sources"]), window_label=window.get("label_version"),
         diluents=tuple(
-            Diluent(d["id"], tuple(DiluentStep(x["ml"], x.get("up_to_mg")) for x in d["steps"]),
+            Diluent(d["id"], tuple(DiluentStep(x["ml"], x.get("up_to_iu"), x.get("up_to_mg")) for x in d["steps"]),
                     _sources(d["sources"]), d.get("label_version"))
             for d in raw["diluent"]),
     )

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 
-from il2ref.core.dosing import KG_PER_LB_E8, accepted, micro
-from il2ref.core.model import Corpus, Diluent, Dosing
+from il2ref.core.dosing import KG_PER_LB_E8, accepted, compute, half_up, hundredths, micro
+from il2ref.core.model import Corpus, Diluent, DiluentStep, Dosing
 from il2ref.render.inline import cites
 from il2ref.render.markdown import template
 from il2ref.render.markup import Trusted
@@ -21,17 +21,31 @@ def _number(value: int) -> str:
     return f"{value:,}"
 
 
+def _band(iu: int, mg: float | None) -> str:
+    return f"{iu:,} IU" + (f" ({mg:g} mg)" if mg is not None else "")
+
+
 def _steps(d: Diluent) -> str:
-    parts, previous = [], None
+    """The bands as the source gives them: by IU, with the mg it prints beside them."""
+    parts: list[str] = []
+    previous: DiluentStep | None = None
     for step in d.steps:
-        if step.up_to_mg is not None:
-            parts.append(f"{step.ml:g} mL for a dose up to {step.up_to_mg:g} mg")
-        elif previous is None:
+        if step.up_to_iu is not None:
+            parts.append(f"{step.ml:g} mL for a dose up to {_band(step.up_to_iu, step.up_to_mg)}")
+        elif previous is None or previous.up_to_iu is None:
             parts.append(f"{step.ml:g} mL for every dose")
         else:
-            parts.append(f"{step.ml:g} mL above {previous:g} mg")
-        previous = step.up_to_mg
+            parts.append(f"{step.ml:g} mL above {_band(previous.up_to_iu, previous.up_to_mg)}")
+        previous = step
     return ", ".join(parts)
+
+
+def _rounding_example(dosing: Dosing) -> str:
+    """How far the label's rounded mg/kg sits from the IU converted with the one factor."""
+    label_ug = half_up(700 * micro(dosing.mg_per_kg), 10)
+    ours = compute(dosing, 700).dose_ug
+    return (f"at 70 kg, {dosing.mg_per_kg:g} mg/kg would give {label_ug / 1000:.3f} mg against "
+            f"the {ours / 1000:.3f} mg shown")
 
 
 def data(dosing: Dosing) -> dict[str, object]:
@@ -39,12 +53,13 @@ def data(dosing: Dosing) -> dict[str, object]:
     weights (derived from them here, by the reference arithmetic)."""
     low, high = accepted(dosing)
     return {
-        "iuPerKg": dosing.iu_per_kg, "ugPerKg": micro(dosing.mg_per_kg),
+        "iuPerKg": dosing.iu_per_kg, "ugPerMl": micro(dosing.mg_per_ml),
         "iuPerMl": dosing.iu_per_ml, "vialIu": dosing.vial_iu,
+        "withdrawableHundredths": hundredths(dosing.withdrawable_ml),
         "windowLowTenths": round(dosing.window_low * 10),
         "windowHighTenths": round(dosing.window_high * 10),
         "diluents": [{"id": d.id, "steps": [
-            {"ml": s.ml, "upToUg": None if s.up_to_mg is None else micro(s.up_to_mg)}
+            {"ml": s.ml, "upToIu": s.up_to_iu}
             for s in d.steps]} for d in dosing.diluents],
         "acceptedTenths": [low, high], "kgPerLbE8": KG_PER_LB_E8,
     }
@@ -75,5 +90,7 @@ def dose_calculator_markdown(corpus: Corpus, *, directory_urls: bool = True) -> 
     return template("dose-calculator.md.j2").render(
         d=dosing, n=_number, cites=cites, diluents=diluents,
         wl=f"{dosing.window_low:g}", wh=f"{dosing.window_high:g}",
+        withdrawable=f"{dosing.withdrawable_ml:g}",
+        content=f"{dosing.vial_iu / dosing.iu_per_ml:.2f}", example=_rounding_example(dosing),
         low=f"{low / 10:.1f}", high=f"{high / 10:.1f}", data=_json(data(dosing)),
         script=tool_script("dose-calculator", directory_urls=directory_urls))
