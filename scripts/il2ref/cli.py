@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from il2ref.core.coverage import summary
 from il2ref.core.diagnostics import Severity, errors
 from il2ref.load.corpus import load_corpus
 
@@ -23,6 +24,8 @@ def _validate(root: Path) -> int:
     print(f"validate: OK: {len(corpus.pages)} pages, {len(corpus.excerpts())} excerpts, "
           f"{len(corpus.rules())} rules, {len(corpus.cited_keys())} sources cited "
           f"({warnings} warning(s), {notes} note(s) above: items still to cover)")
+    for line in summary(corpus):
+        print(f"coverage: {line}")
     return 0
 
 

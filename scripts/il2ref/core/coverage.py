@@ -70,3 +70,48 @@ def coverage(corpus: Corpus) -> dict[str, dict[str, list[Use]]]:
     return out
 
 
+
+
+@dataclass(frozen=True)
+class Unseen:
+    """A part of a rule-giving table that no stored copy showed: its rules may be missing."""
+    key: str
+    item: OutlineItem
+
+
+def unseen_rule_items(corpus: Corpus) -> list[Unseen]:
+    """Outline items marked not seen that belong to a table the rules cite.
+
+    A rule citing "§2.4 Table 2" makes every not-seen item under "§2.4 Table 2, …" a part of
+    that table whose rules this site cannot show. Derived from the outlines alone, so the line
+    that names them goes away when an editor marks the items seen and adds their rules.
+    """
+    tables: dict[str, set[str]] = {}
+    for rule in corpus.rules():
+        for s in rule.sources:
+            if s.key in corpus.outlines:
+                for item in match(corpus.outlines[s.key], s.locator)[0]:
+                    tables.setdefault(s.key, set()).add(item.locator.split(",")[0])
+    return [Unseen(key, item) for key, prefixes in tables.items()
+            for item in corpus.outlines[key].items
+            if item.status == "not-seen"
+            and any(item.locator.startswith(p + ",") for p in prefixes)]
+
+
+def summary(corpus: Corpus) -> list[str]:
+    """One line per source outline: how many of its items the site covers, and which it left
+    out or could not see (by locator), so `il2ref validate` shows every section of a label."""
+    used = coverage(corpus)
+    lines = []
+    for key, outline in corpus.outlines.items():
+        covered = [i for i in outline.items if i.status == "expected" and used[key][i.locator]]
+        todo = [i.locator for i in outline.items if i.status == "expected"
+                and not used[key][i.locator]]
+        left = [i.locator for i in outline.items if i.status == "left-out"]
+        unseen = [i.locator for i in outline.items if i.status == "not-seen"]
+        parts = [f"{len(covered)} of {len(outline.items)} items covered"]
+        for name, items in (("to cover", todo), ("left out", left), ("not seen", unseen)):
+            if items:
+                parts.append(f"{name}: {'; '.join(items)}")  # locators hold commas
+        lines.append(f"{corpus.bib_labels.get(key, key)} ({key}): " + " | ".join(parts))
+    return lines

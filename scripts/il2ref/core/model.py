@@ -34,7 +34,8 @@ class Source:
     locator: str
 
 
-PatientSection = Literal["tell-at-once", "what-it-is", "what-you-feel", "signs-checked", "organs", "after-home"]
+PatientSection = Literal["tell-at-once", "what-it-is", "what-you-feel", "signs-checked",
+                         "organs", "after-home"]
 
 
 @dataclass(frozen=True)
@@ -264,7 +265,8 @@ def _dosing(raw: dict[str, Any]) -> Dosing:
         window_low=window["low_ug_per_ml"], window_high=window["high_ug_per_ml"],
         window_sources=_sources(window["sources"]), window_label=window.get("label_version"),
         diluents=tuple(
-            Diluent(d["id"], tuple(DiluentStep(x["ml"], x.get("up_to_iu"), x.get("up_to_mg")) for x in d["steps"]),
+            Diluent(d["id"], tuple(DiluentStep(x["ml"], x.get("up_to_iu"), x.get("up_to_mg"))
+                                   for x in d["steps"]),
                     _sources(d["sources"]), d.get("label_version"))
             for d in raw["diluent"]),
     )

@@ -9,6 +9,7 @@ from itertools import groupby
 
 from markupsafe import Markup
 
+from il2ref.core.coverage import Unseen, unseen_rule_items
 from il2ref.core.model import Corpus, Excerpt, Rule, Source
 from il2ref.core.rules import ACTIONS, FRAMEWORKS, differing, ordered, others, system_name
 from il2ref.render.dose_calculator import tool_script
@@ -16,7 +17,7 @@ from il2ref.render.inline import cites, differs_note, finding, prose
 from il2ref.render.jinja import environment
 from il2ref.render.markdown import template
 from il2ref.render.markup import Trusted, escape
-from il2ref.render.rule_tables import cells, head_row
+from il2ref.render.rule_tables import cells, head_row, unseen_line
 
 # URLs and DOIs stay in the site and the data edition; on paper they only cost space.
 _URL = re.compile(r"\s*(URL: |doi:|<?https?://)\S+")
@@ -36,6 +37,7 @@ class CardData:
     actions: list[CardAction]
     key_numbers: list[tuple[str, list[Excerpt]]]  # (page title, its key facts)
     left_out: int  # unverified rules, not on the card
+    unseen: list[Unseen]  # parts of rule-giving tables no stored copy showed
 
 
 def card_data(corpus: Corpus) -> CardData:
@@ -65,7 +67,8 @@ def card_data(corpus: Corpus) -> CardData:
                           [(r, others(r, differ)) for r in ordered(rules) if r.action == a])
                for a, title in ACTIONS.items()]
     return CardData(regimen, [a for a in actions if a.rules], key_numbers,
-                    sum(r.status != "verified" for r in corpus.rules()))
+                    sum(r.status != "verified" for r in corpus.rules()),
+                    unseen_rule_items(corpus))
 
 
 def card_extra(r: Rule, rivals: list[Rule]) -> Trusted:
@@ -101,11 +104,13 @@ def card_table(entries: list[tuple[Rule, list[Rule]]]) -> Trusted:
 def card_markdown(corpus: Corpus, *, edition: str, built: str, ref: str = "",
                   directory_urls: bool = True) -> str:
     """`ref`: this build's release tag or commit, which the printed card's QR code names."""
+    data = card_data(corpus)
     return template("card.md.j2").render(
         edition=edition, built=built, frameworks=list(FRAMEWORKS.values()), ref=ref,
         changes=Trusted("../changes/" if directory_urls else "changes.html"),
         script=tool_script("edition-check", directory_urls=directory_urls),
-        card_table=card_table, **vars(card_data(corpus)))
+        card_table=card_table, unseen_line=unseen_line(data.unseen, corpus.bib_labels),
+        **vars(data))
 
 
 def _words(text: str) -> list[str]:
@@ -161,6 +166,7 @@ def card_html(corpus: Corpus, references: dict[str, str], *, edition: str, built
         # The site's own escaped text (numeric entities are valid HTML too).
         prose=lambda t: Markup(prose(t)), short=short, finding=lambda r: Markup(finding(r)),
         extra=lambda r, rivals: Markup(card_extra(r, rivals)), who=who,
+        unseen_line=Markup(unseen_line(data.unseen, corpus.bib_labels)),
         # Consecutive rows of one organ system under one heading (rows arrive in order).
         by_system=lambda entries: [(system_name(s), list(rows)) for s, rows in
                                    groupby(entries, key=lambda entry: entry[0].system)],

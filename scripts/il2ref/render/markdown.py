@@ -8,13 +8,13 @@ from functools import lru_cache
 
 from jinja2 import Environment, Template
 
-from il2ref.core.coverage import coverage
+from il2ref.core.coverage import coverage, unseen_rule_items
 from il2ref.core.editions import EDITIONS
 from il2ref.core.model import Changes, Corpus, Page
 from il2ref.render.inline import excerpt, prose
 from il2ref.render.jinja import environment
 from il2ref.render.markup import Trusted, escape
-from il2ref.render.rule_tables import all_rules, rules_table
+from il2ref.render.rule_tables import all_rules, rules_table, unseen_line
 
 
 def _yaml(text: str) -> Trusted:
@@ -43,7 +43,8 @@ def page_markdown(page: Page, corpus: Corpus) -> str:
              "sources": len({s.key for s in page.sources()})}
     cited = [corpus.bib_labels.get(k, k) for k in dict.fromkeys(s.key for s in page.sources())]
     return template("page.md.j2").render(
-        page=page, stats=stats, all_rules=corpus.rules(), cited=cited
+        page=page, stats=stats, all_rules=corpus.rules(), cited=cited,
+        unseen=unseen_line(unseen_rule_items(corpus), corpus.bib_labels)
     )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from html import escape as attr
 
+from il2ref.core.coverage import Unseen
 from il2ref.core.model import Rule
 from il2ref.core.rules import ACTIONS, FRAMEWORKS, differing, ordered, system_name
 from il2ref.render.inline import DIFFERS, cites, differs_note, finding, prose
@@ -96,6 +97,19 @@ def rules_table(rules: tuple[Rule, ...] | list[Rule], all_rules: list[Rule]) -> 
     return Trusted(_table(ordered(rules), differing(all_rules),
                           "When to hold a dose, stop a cycle or stop IL-2 for good, "
                           "by finding and source of the rule", "", "page"))
+
+
+def unseen_line(unseen: list[Unseen], labels: dict[str, str]) -> Trusted:
+    """The one visible line above every rule table and on the card while a rule-giving table
+    has parts no stored copy showed (il2ref.core.coverage.unseen_rule_items); empty once none."""
+    if not unseen:
+        return Trusted("")
+    parts = "; ".join(
+        f"{escape(labels.get(u.key, u.key))}, {escape(u.item.locator)}: {escape(u.item.title)}"
+        + (f" ({escape(u.item.reason)})" if u.item.reason else "") for u in unseen)
+    return Trusted('<p class="rules-unseen" data-unseen markdown="span"><strong>Not yet '
+                   f"included:</strong> {parts}. Rules from these parts are not on this site: "
+                   "read the source itself.</p>")
 
 
 def _options(key: str, counts: Counter[str], names: dict[str, str], every: str) -> str:
