@@ -30,8 +30,8 @@ def test_the_sheet_reads_at_grade_8_or_below(corpus: Corpus) -> None:
 
 def test_every_section_has_cited_verified_statements(corpus: Corpus) -> None:
     sections = sheet(corpus)
-    assert [s.id for s in sections] == ["what-it-is", "what-you-feel", "signs-checked",
-                                        "organs", "after-home"]
+    assert [s.id for s in sections] == ["tell-at-once", "what-it-is", "what-you-feel",
+                                        "signs-checked", "organs", "after-home"]
     for s in sections:
         assert len(s.items) >= 3, s.id
         for e in s.items:
