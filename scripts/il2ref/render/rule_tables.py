@@ -104,12 +104,13 @@ def unseen_line(unseen: list[Unseen], labels: dict[str, str]) -> Trusted:
     has parts no stored copy showed (il2ref.core.coverage.unseen_rule_items); empty once none."""
     if not unseen:
         return Trusted("")
+    # Short at the bedside: why each part was not seen is on the Source coverage page.
     parts = "; ".join(
-        f"{escape(labels.get(u.key, u.key))}, {escape(u.item.locator)}: {escape(u.item.title)}"
-        + (f" ({escape(u.item.reason)})" if u.item.reason else "") for u in unseen)
+        f"{escape(labels.get(u.key, u.key))}, {escape(u.item.locator)} ({escape(u.item.title)})"
+        for u in unseen)
     return Trusted('<p class="rules-unseen" data-unseen markdown="span"><strong>Not yet '
-                   f"included:</strong> {parts}. Rules from these parts are not on this site: "
-                   "read the source itself.</p>")
+                   f"included:</strong> {parts}. No stored copy of these parts was read, so "
+                   "their rules are not on this site: check the source itself.</p>")
 
 
 def _options(key: str, counts: Counter[str], names: dict[str, str], every: str) -> str:
