@@ -225,7 +225,7 @@ def test_failed_build_leaves_last_good_site(project: Path, built_site: Path,
 
 @pytest.mark.parametrize(("change", "message"), [
     (lambda text: text + "\n<!-- il2ref:nosuch -->\n",
-     "docs/editors.md:146: unknown marker <!-- il2ref:nosuch -->"),
+     "docs/editors.md:{end}: unknown marker <!-- il2ref:nosuch -->"),  # {end}: the line added
     (lambda text: text.replace("<!-- il2ref:codes -->", ""),
      "docs/editors.md: marker(s) missing: <!-- il2ref:codes -->"),
     (lambda text: text.replace("description: How clinicians", "summary: How clinicians"),
@@ -234,7 +234,9 @@ def test_failed_build_leaves_last_good_site(project: Path, built_site: Path,
 def test_a_broken_hand_written_page_fails_the_build(project: Path, tmp_path: Path,
                                                     change: object, message: str) -> None:
     page = project / "docs" / "editors.md"
-    page.write_text(change(page.read_text(encoding="utf-8")), encoding="utf-8")  # type: ignore[operator]
+    original = page.read_text(encoding="utf-8")
+    message = message.replace("{end}", str(original.count("\n") + 2))
+    page.write_text(change(original), encoding="utf-8")  # type: ignore[operator]
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0 and message in result.stderr, result.stderr[-500:]
 

@@ -65,8 +65,9 @@ ANSWERS = [
     ("pregnancy", "medicines", "category C"),
     ("breastfeeding", "medicines", "breastfeeding"),
     ("contraception", "medicines", "contraception"),
-    ("contraindications", "medicines", "allograft"),
-    ("FEV1", "medicines", "75%"),
+    # Both labels' contraindications have one home, beside the regimen (and on the card).
+    ("contraindications", "regimen", "allograft"),
+    ("FEV1", "regimen", "75%"),
     ("interferon", "medicines", "interferon"),
     ("psychotropic", "medicines", "psychotropic"),
     ("reconstitution", "regimen", "1.2 mL"),

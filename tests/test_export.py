@@ -88,7 +88,7 @@ def test_whole_reference_pdf(dist: Path, names: dict[str, str]) -> None:
 
 def test_bedside_card(dist: Path, names: dict[str, str]) -> None:
     pdf = dist / "files" / names["card"]
-    assert _pages(pdf) <= 2
+    assert _pages(pdf) <= 3  # README: at most three pages
     text = " ".join(_text(pdf).split())
     for expected in ("600,000 IU/kg", "< 90 mmHg", "≥ 3 mg/dL (≥ 265 µmol/L)",
                      "< 30,000/mm³ (< 30 ×10⁹/L)", f"generated {BUILT}", "SOURCES DIFFER",
@@ -242,12 +242,12 @@ def test_the_data_edition_fits_its_schema_without_an_export() -> None:
                                        if r["id"] == quoted["id"])
 
 
-def test_patient_sheet_pdf_has_at_most_four_pages(dist: Path, names: dict[str, str]) -> None:
+def test_patient_sheet_pdf_has_at_most_five_pages(dist: Path, names: dict[str, str]) -> None:
     pdf = dist / "files" / names["patient"]
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     pages = int(next(line.split()[-1] for line in info.stdout.splitlines()
                      if line.startswith("Pages:")))
-    assert 1 <= pages <= 4
+    assert 1 <= pages <= 5  # README: at most five pages
     words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                            check=True).stdout
     words = " ".join(words.split())

@@ -1,5 +1,5 @@
 """The Patient information sheet: plain words (Flesch–Kincaid grade at most 8, measured with
-textstat), every statement from a verified, cited excerpt, a PDF of at most four pages."""
+textstat), every statement from a verified, cited excerpt, a PDF of at most five pages."""
 
 from __future__ import annotations
 

@@ -62,13 +62,35 @@ def input_key(rule: Rule, all_inputs: list[Input]) -> str | None:
 
 
 def ticks(rules: list[Rule]) -> list[Tick]:
-    """One tick box per finding without a number (its rules from every source), or per rule."""
-    groups: dict[str, list[str]] = {}
+    """One tick box per finding without a number (its rules from every source), or per rule.
+
+    A finding one source grades (rales a third of the way up the chest is relative, half-way is
+    absolute) gets a box per grade: one box for both would count the lesser sign as the greater.
+    """
+    groups: dict[str, list[Rule]] = {}
     for r in ordered(rules):
-        if r.threshold or r.cumulative:
+        if not (r.threshold or r.cumulative):
+            groups.setdefault(r.finding or r.id, []).append(r)
+    out = []
+    for key, members in groups.items():
+        frameworks = [r.framework for r in members]
+        if len(frameworks) == len(set(frameworks)):
+            out.append(Tick(key, tuple(r.id for r in members)))
             continue
-        groups.setdefault(r.finding or r.id, []).append(r.id)
-    return [Tick(key, tuple(ids)) for key, ids in groups.items()]
+        by_tier: dict[str, list[Rule]] = {}
+        for r in members:
+            by_tier.setdefault(f"{key}.{r.tier}" if r.tier else r.id, []).append(r)
+        for sub, grade in by_tier.items():
+            if len({r.framework for r in grade}) == len(grade):
+                out.append(Tick(sub, tuple(r.id for r in grade)))
+            else:  # still two rules of one source: a box per rule
+                out.extend(Tick(r.id, (r.id,)) for r in grade)
+    return out
+
+
+def tick_keys(rules: list[Rule]) -> dict[str, str]:
+    """Each rule without a number or count, by id, to the tick box that meets it."""
+    return {rule_id: t.key for t in ticks(rules) for rule_id in t.rules}
 
 
 def read_value(text: str) -> float | None:
@@ -77,7 +99,8 @@ def read_value(text: str) -> float | None:
     return float(text.replace(",", "")) if VALUE.match(text) else None
 
 
-def met(rule: Rule, values: dict[str, float], ticked: set[str], key: str | None) -> bool:
+def met(rule: Rule, values: dict[str, float], ticked: set[str], key: str | None,
+        tick: str | None = None) -> bool:
     """Whether the rule's own criterion is met (cumulative rules are counted separately)."""
     if rule.threshold is not None:
         if key is None or key not in values:
@@ -88,15 +111,15 @@ def met(rule: Rule, values: dict[str, float], ticked: set[str], key: str | None)
         assert t.value is not None
         return {"<": x < t.value, "<=": x <= t.value, ">": x > t.value,
                 ">=": x >= t.value}.get(t.comparator, False)
-    return (rule.finding or rule.id) in ticked
+    return (tick or rule.finding or rule.id) in ticked
 
 
 def check(rules: list[Rule], values: dict[str, float], ticked: set[str],
           held: int = 0) -> list[str]:
     """The ids of the rules met, cumulative rules included (counted within their source)."""
-    all_inputs = inputs(rules)
-    own = {r.id for r in rules if not r.cumulative and met(r, values, ticked,
-                                                            input_key(r, all_inputs))}
+    all_inputs, boxes = inputs(rules), tick_keys(rules)
+    own = {r.id for r in rules if not r.cumulative and met(
+        r, values, ticked, input_key(r, all_inputs), boxes.get(r.id))}
     out = set(own)
     for r in rules:
         if r.cumulative:
@@ -109,14 +132,15 @@ def check(rules: list[Rule], values: dict[str, float], ticked: set[str],
 
 
 def out_of_reach(rules: list[Rule]) -> list[tuple[Rule, int]]:
-    """Cumulative rules that count more of their source's criteria than this reference holds
-    (each with how many it holds): the check can never meet them, so the page must say so
-    rather than let a reader take their absence for "not met"."""
+    """Cumulative rules whose count this reference cannot settle (each with how many of the
+    source's criteria it holds): it holds fewer than the count, or only some of them
+    (`partial`). The check may still show such a rule met, which is then true, but never
+    "not met", so the page must say so rather than let a reader take its absence for that."""
     out = []
     for r in ordered(rules):
         if r.cumulative and r.cumulative.counts in TIER:
             held = sum(1 for x in rules if x.framework == r.framework and not x.cumulative
                        and x.tier == TIER[r.cumulative.counts])
-            if held < r.cumulative.at_least:
+            if r.cumulative.partial or held < r.cumulative.at_least:
                 out.append((r, held))
     return out

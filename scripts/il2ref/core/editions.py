@@ -25,10 +25,10 @@ EDITIONS = (
             "The same, on Letter paper."),
     Edition("card", "-bedside-card.pdf", "Bedside card, PDF",
             "Regimen; what to hold, what stops a cycle, what stops IL-2 for good and what rules "
-            "out the next course; key numbers: two pages."),
+            "out the next course; key numbers: at most three pages."),
     Edition("patient", "-patient-information.pdf", "Patient information, PDF",
             "High-dose IL-2 in plain words for patients and families, each statement cited: "
-            "at most four pages."),
+            "at most five pages."),
     Edition("epub", ".epub", "Whole reference, EPUB", "For e-readers."),
     Edition("json", "-data.json", "Data, JSON", "Every excerpt and rule with resolved references."),
     Edition("schema", "-data.schema.json", "Data schema, JSON Schema", "Describes the JSON file."),

@@ -82,6 +82,7 @@ class Threshold:
 class Cumulative:
     counts: str
     at_least: int
+    partial: bool = False  # the data holds only some of the source's criteria of that tier
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,13 @@ from il2ref.render.markup import Trusted, escape
 
 
 def _data(rules: list[Rule]) -> dict[str, object]:
-    all_inputs = dc.inputs(rules)
+    all_inputs, boxes = dc.inputs(rules), dc.tick_keys(rules)
     out = []
     for r in rules:
         t = r.threshold
         out.append({
             "id": r.id, "framework": r.framework, "tier": r.tier,
-            "input": dc.input_key(r, all_inputs), "tick": None if t or r.cumulative else (
-                r.finding or r.id),
+            "input": dc.input_key(r, all_inputs), "tick": boxes.get(r.id),
             "comparator": t.comparator if t else None, "value": t.value if t else None,
             "low": t.low if t else None, "high": t.high if t else None,
             "counts": r.cumulative.counts if r.cumulative else None,
@@ -43,6 +42,17 @@ def _item(r: Rule, differ: dict[str, list[Rule]]) -> Trusted:
     return Trusted(f'<li data-rule="{r.id}" markdown="1">{text}</li>')
 
 
+def _gap(r: Rule, held: int) -> str:
+    assert r.cumulative
+    tier, count = dc.TIER[r.cumulative.counts], r.cumulative.at_least
+    if held < count:
+        return (f"this reference holds {'none' if held == 0 else f'only {held}'} of that "
+                f"source's {tier} criteria, so the check can never reach {count} of them")
+    return (f"this reference holds only {held} of that source's {tier} criteria (those where "
+            f"it differs from another source), so fewer than {count} met here does not mean "
+            f"fewer at the bedside")
+
+
 def dose_check_markdown(corpus: Corpus, *, directory_urls: bool = True) -> str:
     rules = corpus.rules()
     differ = differing(rules)
@@ -52,10 +62,8 @@ def dose_check_markdown(corpus: Corpus, *, directory_urls: bool = True) -> str:
     tick_boxes = [(t.key, prose(by_id[t.rules[0]].criterion),
                    " · ".join(dict.fromkeys(FRAMEWORKS[by_id[i].framework] for i in t.rules)))
                   for t in dc.ticks(rules)]
-    gaps = [Trusted(f"{finding(r)} ({escape(FRAMEWORKS[r.framework])}): this reference holds "
-                    f"{'none' if held == 0 else f'only {held}'} of that source's "
-                    f"{dc.TIER[r.cumulative.counts]} criteria, so the check can never reach "
-                    f"{r.cumulative.at_least} of them {cites(r.sources)}")
+    gaps = [Trusted(f"{finding(r)} ({escape(FRAMEWORKS[r.framework])}): {_gap(r, held)} "
+                    f"{cites(r.sources)}")
             for r, held in dc.out_of_reach(rules) if r.cumulative]
     return template("dose-check.md.j2").render(
         gaps=gaps, inputs=dc.inputs(rules), ticks=tick_boxes, held=dc.HELD, by_source=by_source,

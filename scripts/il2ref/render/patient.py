@@ -1,6 +1,6 @@
 """The Patient information sheet: the plain-language `patient` text of the excerpts that have
 one, in the sheet's sections, each with its excerpt's citations. A site page and a printable
-HTML (exported as a PDF of at most four pages)."""
+HTML (exported as a PDF of at most five pages)."""
 
 from __future__ import annotations
 
