@@ -34,6 +34,17 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     return build.postprocess(html)
 
 
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
+    return build.finish_page(_this_build["now"], output)
+
+
+# Theme templates that are pages too (404.html) get the same policy; sitemap.xml is not HTML.
+def on_post_template(output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+    if not template_name.endswith(".html"):
+        return output_content
+    return build.finish_page(_this_build["now"], output_content)
+
+
 def on_shutdown() -> None:
     _this_build.clear()
 

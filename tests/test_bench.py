@@ -8,6 +8,7 @@ import yaml
 
 from conftest import ROOT, mkdocs_build
 from il2ref.core.diagnostics import errors
+from il2ref.load.config import read_config
 from il2ref.load.corpus import load_corpus
 from il2ref.site import nav as site_nav
 from il2ref.site.pages import nav
@@ -27,7 +28,7 @@ def test_floor_builds_every_page_the_site_has(tmp_path: Path, built_site: Path) 
     floor = make_floor(project, tmp_path / "floor")
     config = yaml.safe_load((floor / "mkdocs.yml").read_text(encoding="utf-8"))
     assert "hooks" not in config
-    hand_written = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    hand_written = read_config(ROOT)["nav"]
     assert config["nav"] == nav(hand_written, load_corpus(project)[0])  # the site's own
     assert mkdocs_build(floor, tmp_path / "floor-site").returncode == 0
 
@@ -53,7 +54,7 @@ def test_large_groups_are_split_so_each_page_carries_a_short_navigation(tmp_path
     real_excerpts = len(load_corpus(ROOT)[0].excerpts())  # the real site grows; the test does not
     project = make_corpus(ROOT, tmp_path / "corpus", real_excerpts + 260)  # 26 synthetic pages
     corpus, _ = load_corpus(project)
-    hand_written = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    hand_written = read_config(ROOT)["nav"]
     full = nav(hand_written, corpus)
     organ = next(item["Organ systems"] for item in full if "Organ systems" in item)
     assert all(len(next(iter(part.values()))) <= site_nav.NAV_PART for part in organ)
@@ -67,5 +68,5 @@ def test_large_groups_are_split_so_each_page_carries_a_short_navigation(tmp_path
     real = nav(hand_written, load_corpus(ROOT)[0])
     assert all(isinstance(v, str) for item in real for group in item.values()
                if isinstance(group, list) for page in group for v in page.values())
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    config = read_config(ROOT)
     assert "navigation.prune" in config["theme"]["features"]  # the feature is on, not a comment

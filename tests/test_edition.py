@@ -17,13 +17,14 @@ import yaml
 from conftest import ENV, MKDOCS, ROOT, copy_project, mkdocs_build, serve
 from il2ref import __version__
 from il2ref.core.review import review
+from il2ref.load.config import site_url
 from il2ref.load.corpus import load_corpus
 from il2ref.load.edition import edition_id
 from il2ref.site import pages
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 EDITION = re.compile(r"Edition \d+\.\d+\.\d+ \([^)]*\)")
-SITE_URL = "https://il2-toxicity.example.org/"
+SITE_URL = site_url(ROOT)  # as MkDocs reads mkdocs.yml (SITE_URL may set it)
 
 
 def _git(*args: str, cwd: Path = ROOT) -> str:

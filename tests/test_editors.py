@@ -255,7 +255,8 @@ def test_changes_since_the_last_release_tag_read_from_git_in_a_fixed_number_of_c
                for p in sorted(data.glob("*.yaml"))}
     changes = changelog.changes_since_release(root, current)
     assert changes.since == "v1.0.0"
-    assert changes.changed == [("e3", "claim 3", "claim three revised")]
+    assert changes.changed == [("e3", "claim three revised",
+                                "Claim changed from “claim 3” to “claim three revised”")]
     assert changes.removed == [("e11", "claim 11")]
     assert changes.added == []
     # rev-parse (is the history whole?), describe, ls-tree and one cat-file for all 12 files.

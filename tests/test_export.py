@@ -13,12 +13,14 @@ import zipfile
 from pathlib import Path
 
 import jsonschema
+import lxml.html
 import pytest
-import yaml
 
 from conftest import ROOT, copy_project
 from il2ref import __version__
 from il2ref.core.editions import file_names
+from il2ref.editions.export import DRAFT_ENV, ExportFailed, export, problems
+from il2ref.load.config import placeholder, read_config, site_url
 from il2ref.load.corpus import load_corpus
 from il2ref.load.edition import ENV as EDITION_ENV
 from il2ref.load.edition import REF_ENV, edition_id, release_or_commit
@@ -38,9 +40,62 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Its own process, as `make export` runs it (Playwright's sync API allows one per process).
     subprocess.run([sys.executable, "-c", "import sys, pathlib; from il2ref.editions.export import "
                     "export; export(pathlib.Path.cwd(), built=sys.argv[1])", BUILT],
-                   cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **edition},
+                   cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **edition,
+                                     DRAFT_ENV: "1"},  # the placeholder site_url is kept
                    check=True)
     return project / "dist"
+
+
+def test_an_export_with_the_placeholder_address_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review D4: a printed card must not carry a QR code for example.org. The export stops
+    before anything is written; SITE_URL (read through MkDocs' own loader) sets the address."""
+    project = copy_project(tmp_path / "project")
+    (project / "node_modules").symlink_to(ROOT / "node_modules")
+    monkeypatch.delenv(DRAFT_ENV, raising=False)
+    monkeypatch.delenv("SITE_URL", raising=False)
+    monkeypatch.setenv(EDITION_ENV, "Edition 9.9.9 (abcdef0)")  # the copy is not a checkout
+    with pytest.raises(ExportFailed) as refused:
+        export(project, built=BUILT)
+    assert str(refused.value) == (
+        "cannot export:\n  - site_url in mkdocs.yml is 'https://il2-toxicity.example.org/', a "
+        "placeholder: the printed card's QR code, the FHIR and feed links would point there. "
+        "Set the real address (SITE_URL=https://your.site/ make export), or IL2REF_DRAFT=1 for "
+        "a draft that must not be printed")
+    assert not (project / "dist").exists() and not (project / ".build" / "dist").exists()
+    monkeypatch.setenv("SITE_URL", "https://il2.hospital.test/reference/")
+    assert site_url(project) == "https://il2.hospital.test/reference/"
+    assert not placeholder(site_url(project)) and placeholder("https://x.example.org/")
+    assert problems(project) == []
+
+
+def test_an_export_names_everything_it_lacks_at_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No Chromium, no pandoc, no search shim, no git (or not a checkout): each is named, in
+    one message, before anything is written, never a traceback."""
+    import pypandoc
+
+    from il2ref.editions import export as exporting
+
+    project = copy_project(tmp_path / "project")  # no node_modules, not a checkout
+    monkeypatch.setenv(DRAFT_ENV, "1")
+    monkeypatch.delenv(EDITION_ENV, raising=False)
+    monkeypatch.setattr(exporting, "CHROMIUM", str(tmp_path / "no-chromium"))
+
+    def no_pandoc() -> str:
+        raise OSError("No pandoc was found")
+    monkeypatch.setattr(pypandoc, "get_pandoc_path", no_pandoc)
+    said = problems(project)
+    assert [m.split(":")[0] for m in said] == [
+        f"Chromium is not at {tmp_path / 'no-chromium'}", "pandoc is missing",
+        "node_modules/iframe-worker/shim/index.js is missing",
+        "this folder is not a git checkout"]
+    monkeypatch.setenv("PATH", str(tmp_path))  # and now no git at all
+    assert any(m.startswith("git is missing: every edition names the commit") for m in
+               problems(project))
+    with pytest.raises(ExportFailed, match="^cannot export:\n  - Chromium is not at"):
+        export(project, built=BUILT)
+    assert not (project / "dist").exists() and not (project / ".build" / "dist").exists()
 
 
 @pytest.fixture(scope="session")
@@ -161,6 +216,11 @@ def test_offline_bundle_works_from_disk_with_no_network(dist: Path, names: dict[
     context.route("**/*", lambda route: (requests.append(route.request.url), route.continue_()
                                          if route.request.url.startswith("file://")
                                          else route.abort()))
+    # Every page of the bundle carries its policy: nothing may load from outside the folder.
+    for html_page in root.rglob("*.html"):
+        policy = lxml.html.parse(str(html_page)).getroot().cssselect(
+            'head meta[http-equiv="Content-Security-Policy"]')
+        assert len(policy) == 1 and "default-src 'self'" in policy[0].get("content"), html_page
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto((root / "index.html").as_uri())
@@ -306,7 +366,7 @@ def test_card_qr_code_opens_this_edition_online(dist: Path, names: dict[str, str
     image = memoryview(pixels).cast("B", (int(height), int(width)))
     found = [b.text for b in zxingcpp.read_barcodes(image)
              if b.format == zxingcpp.BarcodeFormat.QRCode]
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = read_config(ROOT)
     ref = release_or_commit(ROOT)
     assert found == [f"{config['site_url']}quick-reference/?edition={ref}"]
     assert ref in _text(dist / "files" / names["card"])  # and printed beside it

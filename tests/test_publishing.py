@@ -41,7 +41,8 @@ def test_every_security_header_on_every_location(nginx_url: str, built_site: Pat
     want = {k.lower(): v for k, v in security_headers(built_site).items()}
     assert want["content-security-policy"] == content_security_policy(built_site)
     assert set(want) == {"content-security-policy", "x-content-type-options",
-                         "referrer-policy", "x-frame-options", "permissions-policy"}
+                         "referrer-policy", "x-frame-options", "permissions-policy",
+                         "strict-transport-security"}
     for path, status, cache in [("capillary-leak/", 200, "no-cache"),
                                 (f"assets/stylesheets/{css}", 200, "immutable"),
                                 ("search/search_index.json", 200, "no-cache"),

@@ -345,3 +345,22 @@ def test_the_rule_pages_are_the_pages_with_rule_tables(built_site: Path, corpus:
     with_tables = {p.parent.name for p in built_site.rglob("index.html")
                    if "data-rules=" in p.read_text(encoding="utf-8")}
     assert with_tables == set(_pages(corpus)) | {"quick-reference"}  # the card's own tables
+
+
+def test_every_page_table_caption_names_every_action(built_site: Path) -> None:
+    """Review D9: the caption is made from the schema's actions, so a row's action is always
+    one its caption names (the fourth, "Before the next course", was once left out)."""
+    from il2ref.core.rules import ACTIONS
+    from il2ref.load.corpus import load_corpus
+
+    corpus, _ = load_corpus(ROOT)
+    pages = [p for p in corpus.pages if p.rules]
+    assert pages
+    for p in pages:
+        doc = lxml.html.parse(str(built_site / p.slug / "index.html")).getroot()
+        captions = [" ".join(c.text_content().split())
+                    for c in doc.xpath('//table[@data-rules="page"]/caption')]
+        assert captions, p.slug
+        for caption in captions:
+            for title in ACTIONS.values():
+                assert title.lower() in caption.lower(), (p.slug, title, caption)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from conftest import ROOT
+from il2ref.load.config import read_config
 from il2ref.load.corpus import load_corpus
 from il2ref.site import html, markers, nav, pages
 
@@ -41,7 +41,7 @@ def _titles(entries: list[object]) -> list[str]:
 
 
 def test_the_navigation_is_mkdocs_yml_with_every_generated_page_in_its_place() -> None:
-    hand_written = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    hand_written = read_config(ROOT)["nav"]
     corpus = load_corpus(ROOT)[0]
     full = pages.nav(hand_written, corpus)
     titles = _titles(full)
@@ -108,3 +108,15 @@ def test_each_event_function_works_on_its_own(tmp_path: Path) -> None:
     marker = page("---\ntitle: X\ndescription: D\n---\n\nOne.\n\n<!-- il2ref:nosuch -->\n")
     with pytest.raises(PluginError, match=r"docs/x\.md:8: unknown marker"):
         build.check_markdown(state, marker.markdown or "", marker)
+
+
+def test_pages_are_listed_in_the_navigations_order() -> None:
+    """Review D7: every output that lists pages (card, patient sheet, data editions, Statements
+    by source) follows the navigation: the schema's group order, then each page's `order`."""
+    from il2ref.core.rules import GROUPS
+
+    pages = load_corpus(ROOT)[0].pages
+    ranks = [(GROUPS.index(p.group), p.order) for p in pages]
+    assert ranks == sorted(ranks)
+    assert pages[0].group == GROUPS[0] and [g for g in GROUPS if any(
+        p.group == g for p in pages)] == list(dict.fromkeys(p.group for p in pages))

@@ -124,9 +124,9 @@ EXPECTED = {
         "between groups of three, one point with one or two decimals, then the unit, e.g. "
         "{bilirubin 7 mg/dL} [E040]"],
     "control-character.yaml": [
-        "docs/data/control-character.yaml:2:61: (syntax): the file holds an invisible character "
-        "here, U+000B (vertical tab), which YAML does not allow; delete it (it usually comes "
-        "with pasted text) [E001]"],
+        "docs/data/control-character.yaml:2:61: (text): here is an invisible character, "
+        "U+000B LINE TABULATION: it can hide text, or break a page or an export; delete it (it "
+        "usually comes with pasted text) [E007]"],
     "blank-strings.yaml": [
         "docs/data/blank-strings.yaml:8:12: sections[0].title: must not be empty [E013]",
         "docs/data/blank-strings.yaml:14:22: sections[0].excerpts[0].sources[0].locator: "
@@ -168,6 +168,101 @@ EXPECTED = {
         "[E012]"],
     "not-utf8.yaml": [
         "docs/data/not-utf8.yaml:1:11: (file): file is not UTF-8 text; save it as UTF-8 [E002]"],
+    # Numbers checked for sense, dates, invisible characters, aliases (issue #25).
+    "alias-bomb.yaml": [
+        "docs/data/alias-bomb.yaml:9:11: (syntax): aliases (*name) repeat this block so often "
+        "that the file would hold 12,345,678,990 copied values, over the 10,000 a page may hold; "
+        "write the values out, or use fewer aliases [E006]"],
+    "alias-loop.yaml": [
+        "docs/data/alias-loop.yaml:6:10: (syntax): an alias (*name) is used inside the very "
+        "block its anchor (&name) names, so the block would contain itself forever; write the "
+        "values out [E006]"],
+    "future-date.yaml": [
+        "docs/data/future-date.yaml:3:11: reviewed: '2099-01-01' has not happened yet: a page "
+        "cannot be checked after the day it is built; write the date the work was done [E056]",
+        "docs/data/future-date.yaml:4:19: evidence_through: '2099-06-30' has not happened yet: a "
+        "page cannot be checked after the day it is built; write the date the work was done "
+        "[E056]"],
+    "invisible-bidi.yaml": [
+        "docs/data/invisible-bidi.yaml:11:55: sections[0].excerpts[0].claim: here is an "
+        "invisible character, U+202E RIGHT-TO-LEFT OVERRIDE: it can reorder what a reader sees, "
+        "digits included; delete it (it usually comes with pasted text) [E007]",
+        "docs/data/invisible-bidi.yaml:11:78: sections[0].excerpts[0].claim: here is an "
+        "invisible character, U+202C POP DIRECTIONAL FORMATTING: it can reorder what a reader "
+        "sees, digits included; delete it (it usually comes with pasted text) [E007]",
+        "docs/data/invisible-bidi.yaml:18:25: sections[0].excerpts[1].claim: here is an "
+        "invisible character, U+2067 RIGHT-TO-LEFT ISOLATE: it can reorder what a reader sees, "
+        "digits included; delete it (it usually comes with pasted text) [E007]",
+        "docs/data/invisible-bidi.yaml:18:29: sections[0].excerpts[1].claim: here is an "
+        "invisible character, U+2069 POP DIRECTIONAL ISOLATE: it can reorder what a reader sees, "
+        "digits included; delete it (it usually comes with pasted text) [E007]"],
+    "invisible-escape.yaml": [
+        "docs/data/invisible-escape.yaml:2:35: summary: the escape \\x1b writes an invisible "
+        "character, U+001B ESCAPE: it can hide text, or break a page or an export; delete it (it "
+        "usually comes with pasted text) [E007]",
+        "docs/data/invisible-escape.yaml:2:46: summary: the escape \\x1b writes an invisible "
+        "character, U+001B ESCAPE: it can hide text, or break a page or an export; delete it (it "
+        "usually comes with pasted text) [E007]",
+        "docs/data/invisible-escape.yaml:8:21: sections[0].title: the escape \\e writes an "
+        "invisible character, U+001B ESCAPE: it can hide text, or break a page or an export; "
+        "delete it (it usually comes with pasted text) [E007]",
+        "docs/data/invisible-escape.yaml:11:56: sections[0].excerpts[0].claim: the escape "
+        "\\u202e writes an invisible character, U+202E RIGHT-TO-LEFT OVERRIDE: it can reorder "
+        "what a reader sees, digits included; delete it (it usually comes with pasted text) "
+        "[E007]",
+        "docs/data/invisible-escape.yaml:14:30: sections[0].excerpts[0].sources[0].locator: the "
+        "escape \\r writes an invisible character, U+000D CARRIAGE RETURN: it can hide text, or "
+        "break a page or an export; delete it (it usually comes with pasted text) [E007]"],
+    "invisible-zero-width.yaml": [
+        "docs/data/invisible-zero-width.yaml:1:12: title: here is an invisible character, U+200B "
+        "ZERO WIDTH SPACE: it can hide text, or break a page or an export; delete it (it usually "
+        "comes with pasted text) [E007]",
+        "docs/data/invisible-zero-width.yaml:2:23: summary: here is an invisible character, "
+        "U+2060 WORD JOINER: it can hide text, or break a page or an export; delete it (it "
+        "usually comes with pasted text) [E007]",
+        "docs/data/invisible-zero-width.yaml:2:46: summary: here is an invisible character, "
+        "U+FEFF ZERO WIDTH NO-BREAK SPACE: it can hide text, or break a page or an export; "
+        "delete it (it usually comes with pasted text) [E007]",
+        "docs/data/invisible-zero-width.yaml:6:37: (comment): here is an invisible character, "
+        "U+200D ZERO WIDTH JOINER: it can hide text, or break a page or an export; delete it (it "
+        "usually comes with pasted text) [E007]"],
+    "patient-lab-value.yaml": [
+        "docs/data/patient-lab-value.yaml:15:50: sections[0].excerpts[0].patient.text: '2,5' is "
+        "not a number this site reads; write numbers as 2.5, 50,000 or 1,000.5: digits, commas "
+        "only between groups of three, one point with one or two decimals, then the unit, e.g. "
+        "{creatinine 2.5 mg/dL} [E040]",
+        "docs/data/patient-lab-value.yaml:15:66: sections[0].excerpts[0].patient.text: write lab "
+        "values as {creatinine 2.5–2.9 mg/dL}, {bilirubin 7 mg/dL} or {platelets 50,000 /mm3} so "
+        "the SI value is added; found 'mg/dL' outside braces [E040]"],
+    "threshold-direction.yaml": [
+        "docs/data/threshold-direction.yaml:16:50: rules[0].threshold.comparator: '>' does not "
+        "fit platelets (platelet count): its rules act on a low value, so the comparator is one "
+        "of <, <=, range [E055]",
+        "docs/data/threshold-direction.yaml:25:51: rules[1].threshold.comparator: '<=' does not "
+        "fit creatinine (serum creatinine): its rules act on a high value, so the comparator is "
+        "one of >, >=, range [E055]"],
+    "threshold-implausible.yaml": [
+        "docs/data/threshold-implausible.yaml:11:55: sections[0].excerpts[0].claim: 300 mg/dL is "
+        "not a plausible serum creatinine, which lies between 0.1 and 20 mg/dL; check the number "
+        "and its unit [E053]",
+        "docs/data/threshold-implausible.yaml:23:64: rules[0].threshold.value: 900 mmHg is not a "
+        "plausible systolic blood pressure, which lies between 40 and 250 mmHg; check the number "
+        "and its unit [E053]",
+        "docs/data/threshold-implausible.yaml:32:75: rules[1].threshold.high: 5,000,000/mm³ is "
+        "not a plausible platelet count, which lies between 1,000 and 1,000,000/mm³; check the "
+        "number and its unit [E053]"],
+    "threshold-unit.yaml": [
+        "docs/data/threshold-unit.yaml:17:88: rules[0].threshold.unit: platelets (platelet "
+        "count) is given in /mm3 or 10^9/L, not 'mg/dL'; write the unit the source prints, then "
+        "check the number against it [E052]"],
+    "threshold-upside-down.yaml": [
+        "docs/data/threshold-upside-down.yaml:16:62: rules[0].threshold.low: the range runs from "
+        "50,000 to 30,000: low must be below high (for one number, use another comparator) "
+        "[E054]",
+        "docs/data/threshold-upside-down.yaml:25:86: rules[1].threshold.value: a range is read "
+        "from low and high: remove value, or use another comparator [E054]",
+        "docs/data/threshold-upside-down.yaml:34:74: rules[2].threshold.low: low is read only "
+        "when the comparator is range: remove it, or use comparator: range [E054]"],
 }
 
 

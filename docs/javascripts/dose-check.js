@@ -56,8 +56,8 @@
         if (r.counts === null) { return; }
         var same = Object.keys(own).map(function (k) { return own[k]; })
           .filter(function (x) { return x.framework === r.framework; });
-        var count = r.counts === "held-doses" ? held : same.filter(function (x) {
-          return x.tier === (r.counts === "relative-criteria" ? "relative" : "absolute");
+        var count = r.counts === d.held ? held : same.filter(function (x) {
+          return x.tier === d.tiers[r.counts];
         }).length;
         if (count >= r.atLeast) { shown[r.id] = r; }
       });
@@ -82,7 +82,7 @@
           count.hidden = !any;
           count.textContent = mine.length + (mine.length === 1 ? " criterion met" : " criteria met") +
             (rel || abs ? " (" + rel + " relative, " + abs + " absolute)" : "") +
-            (framework === "institution-2015" && held ? "; doses held this cycle: " + held : "") + ".";
+            (d.heldBy.indexOf(framework) >= 0 && held ? "; doses held this cycle: " + held : "") + ".";
         }
         if (heading && heading.tagName === "H3") { heading.hidden = !any; }
       });

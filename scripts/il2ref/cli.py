@@ -1,18 +1,31 @@
-"""Command line: `il2ref validate` checks the data without building the site."""
+"""Command line: `il2ref validate` checks the data without building the site; `export`, `bench`
+and `lighthouse` make the editions and the measurements. Each finds the project from any folder
+inside it (the nearest folder above holding mkdocs.yml), or takes --root."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from il2ref.core.coverage import summary
+from il2ref.core.dates import BuildDateError, build_date
 from il2ref.core.diagnostics import Severity, errors
 from il2ref.load.corpus import load_corpus
 
+CONFIG = "mkdocs.yml"
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder from `start` upward that holds mkdocs.yml, as git finds .git."""
+    start = start.resolve()
+    return next((folder for folder in (start, *start.parents)
+                 if (folder / CONFIG).is_file()), None)
+
 
 def _validate(root: Path) -> int:
-    corpus, diagnostics = load_corpus(root)
+    corpus, diagnostics = load_corpus(root, built=build_date())
     for d in diagnostics:
         print(d, file=sys.stderr)
     bad = errors(diagnostics)
@@ -29,30 +42,48 @@ def _validate(root: Path) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="il2ref", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    val = sub.add_parser("validate", help="check docs/data/*.yaml and references.bib")
-    val.add_argument("--root", type=Path, default=Path.cwd(), help="project folder")
-    sub.add_parser("export", help="build every edition into dist/ (run from the project root)")
-    sub.add_parser("lighthouse", help="Lighthouse scores into bench/ (run from the project root)")
-    sub.add_parser("bench", help="benchmark synthetic corpora into bench/ (from the project root)")
-    args = parser.parse_args(argv)
-    if args.command == "validate":
-        return _validate(args.root)
-    if args.command == "export":
+def _run(command: str, root: Path) -> int:
+    if command == "validate":
+        return _validate(root)
+    # The export and the tools work in the current folder; run them in the project's.
+    os.chdir(root)
+    if command == "export":
         from il2ref.editions.export import main as export_main
 
         return export_main()
-    if args.command == "bench":
+    if command == "bench":
         from il2ref.tools.bench import main as bench_main
 
         return bench_main()
-    if args.command == "lighthouse":
+    if command == "lighthouse":
         from il2ref.tools.lighthouse import main as lighthouse_main
 
         return lighthouse_main()
     return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="il2ref", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, text in (("validate", "check docs/data/*.yaml and references.bib"),
+                       ("export", "build every edition into dist/"),
+                       ("lighthouse", "Lighthouse scores into bench/"),
+                       ("bench", "benchmark synthetic corpora into bench/")):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("--root", type=Path, default=None,
+                             help="project folder (default: the nearest folder upward from "
+                                  "here that holds mkdocs.yml)")
+    args = parser.parse_args(argv)
+    root = args.root or find_root(Path.cwd())
+    if root is None:
+        print(f"il2ref {args.command}: no {CONFIG} in {Path.cwd()} or any folder above it; run "
+              "it inside the project, or give the project folder with --root", file=sys.stderr)
+        return 2
+    try:
+        return _run(args.command, root)
+    except BuildDateError as wrong:  # a setting, not the data: say so before anything is built
+        print(f"il2ref {args.command}: {wrong}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

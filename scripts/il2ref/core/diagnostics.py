@@ -25,7 +25,7 @@ class Code:
 # it does not expect it.
 CODES: dict[str, Code] = {c.id: c for c in (
     Code("E001", Severity.ERROR,
-         "YAML syntax error (tabs, !!python tags and pasted control characters included)",
+         "YAML syntax error (tabs and !!python tags included)",
          "tests/fixtures/invalid/syntax-error.yaml"),
     Code("E002", Severity.ERROR,
          "The file is not UTF-8 text",
@@ -39,6 +39,15 @@ CODES: dict[str, Code] = {c.id: c for c in (
     Code("E005", Severity.ERROR,
          "No page files in docs/data/",
          "tests/test_validation.py::test_no_page_files_and_no_bibliography_are_reported"),
+    Code("E006", Severity.ERROR,
+         "Aliases (*name) that multiply the file past what a page can hold, or an alias inside"
+         " the block it names",
+         "tests/fixtures/invalid/alias-bomb.yaml"),
+    Code("E007", Severity.ERROR,
+         "A character a reader cannot see (a direction override or isolate, a zero-width or"
+         " other format character, a control character), typed, pasted or written as an"
+         " escape such as \"\\x1b\"",
+         "tests/fixtures/invalid/invisible-bidi.yaml"),
     Code("E010", Severity.ERROR,
          "A required field is missing",
          "tests/fixtures/invalid/missing-field.yaml"),
@@ -125,6 +134,23 @@ CODES: dict[str, Code] = {c.id: c for c in (
          "A key fact (on the bedside card) rests on one institution's policy or on patient"
          " information",
          "tests/fixtures/invalid/key-fact-policy.yaml"),
+    Code("E052", Severity.ERROR,
+         "A threshold's unit is not one its measure is given in (platelets in mg/dL)",
+         "tests/fixtures/invalid/threshold-unit.yaml"),
+    Code("E053", Severity.ERROR,
+         "A number outside the plausible range of its measure and unit (systolic 900 mmHg),"
+         " in a threshold or a lab value in text",
+         "tests/fixtures/invalid/threshold-implausible.yaml"),
+    Code("E054", Severity.ERROR,
+         "A threshold's range is upside down, or gives a number its comparator does not use",
+         "tests/fixtures/invalid/threshold-upside-down.yaml"),
+    Code("E055", Severity.ERROR,
+         "A threshold points the way its measure never triggers a rule (platelets above a"
+         " value)",
+         "tests/fixtures/invalid/threshold-direction.yaml"),
+    Code("E056", Severity.ERROR,
+         "A date that has not happened yet (reviewed or evidence_through after the build date)",
+         "tests/fixtures/invalid/future-date.yaml"),
     Code("W032", Severity.WARNING,
          "A references.bib entry lacks fields its type needs",
          "tests/test_validation.py::test_unused_bib_entry_is_a_warning_not_an_error"),
@@ -137,6 +163,11 @@ CODES: dict[str, Code] = {c.id: c for c in (
     Code("N050", Severity.NOTE,
          "An outline item the site does not cover yet",
          "tests/test_validation.py::test_outline_items_still_to_cover_are_notes"),
+    Code("N057", Severity.NOTE,
+         "Two rules look like one finding (same system and measure or criterion, other"
+         " sources; or finding ids one typo apart) but have different finding ids, so they"
+         " would not be shown side by side",
+         "tests/test_hostile_inputs.py::test_a_finding_split_by_a_typo_is_a_note"),
 )}
 
 

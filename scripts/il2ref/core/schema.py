@@ -49,3 +49,32 @@ def rooted(definition: str | None, root: dict[str, Any] | None = None) -> dict[s
         return root
     return {"$id": f"{root['$id']}:{definition}", "$defs": root["$defs"],
             "$ref": f"#/$defs/{definition}"}
+
+
+PROSE_REF = "#/$defs/prose"
+
+
+def _refers_to_prose(node: dict[str, Any]) -> bool:
+    return node.get("$ref") == PROSE_REF or any(
+        isinstance(part, dict) and part.get("$ref") == PROSE_REF for part in node.get("allOf", []))
+
+
+def prose_fields(root: dict[str, Any] | None = None) -> set[tuple[str, ...]]:
+    """The fields declared as clinical text ($defs/prose), as the field names that lead to them
+    from the block they belong to: {("claim",), ("patient", "text"), ("criterion",), ...}.
+    Validation reads lab values in exactly these fields (review D2: declared once)."""
+    root = root if root is not None else schema()
+    found: set[tuple[str, ...]] = set()
+
+    def walk(node: dict[str, Any], names: tuple[str, ...]) -> None:
+        for name, spec in node.get("properties", {}).items():
+            if not isinstance(spec, dict):
+                continue
+            if _refers_to_prose(spec):
+                found.add((*names, name))
+            walk(spec, (*names, name))  # an inline block (a $ref'd one is walked as a $def)
+
+    walk(root, ())
+    for definition in root["$defs"].values():
+        walk(definition, ())
+    return found

@@ -3,20 +3,82 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from il2ref.core.model import Threshold
+from il2ref.core.rules import MEASURES
+from il2ref.core.schema import schema
 
-# (measure, conventional unit) -> (factor, SI unit, decimals). Factors: creatinine 88.4 µmol/L
-# per mg/dL; bilirubin 17.1 µmol/L per mg/dL; platelets per mm³ = per µL, so ×10⁻³ gives ×10⁹/L.
+# (measure, unit typed) -> (factor, other unit, decimals), the other unit shown in brackets.
+# Factors: creatinine 88.4 µmol/L per mg/dL; bilirubin 17.1 µmol/L per mg/dL; platelets per
+# mm³ = per µL, so ×10⁻³ gives ×10⁹/L (and a count typed in ×10⁹/L shows its /mm³ too).
 SI = {
     ("creatinine", "mg/dL"): (88.4, "µmol/L", 0),
     ("bilirubin", "mg/dL"): (17.1, "µmol/L", 0),
     ("platelets", "/mm3"): (0.001, "×10⁹/L", 0),
+    ("platelets", "10^9/L"): (1000, "/mm³", 0),
 }
 
 _SYMBOL = {"<": "< ", "<=": "≤ ", ">": "> ", ">=": "≥ ", "=": ""}
-_UNIT_TEXT = {"/mm3": "/mm³"}
+_UNIT_TEXT = {"/mm3": "/mm³", "10^9/L": "×10⁹/L"}
 _NO_SPACE = {"%", "/mm³"}
+
+
+# ---------------------------------------------------------------------------------------------
+# The measure registry: page.schema.json's threshold conditions, read once per process like
+# il2ref.core.rules' lists (rules.stale() tells `make serve` when the schema has changed).
+
+def _registry(threshold: dict[str, Any]) -> tuple[dict[str, list[str]], dict[str, list[str]],
+                                                   dict[tuple[str, str], tuple[float, float]]]:
+    units: dict[str, list[str]] = {}
+    directions: dict[str, list[str]] = {}
+    plausible: dict[tuple[str, str], tuple[float, float]] = {}
+    for branch in threshold.get("allOf", []):
+        when, then = branch["if"]["properties"], branch["then"]
+        measure = when["measure"]["const"]
+        if "unit" in when:
+            bounds = then["patternProperties"]["^(value|low|high)$"]
+            plausible[(measure, when["unit"]["const"])] = (bounds["minimum"], bounds["maximum"])
+        else:
+            units[measure] = then["properties"]["unit"]["enum"]
+            directions[measure] = then["properties"]["comparator"]["enum"]
+    return units, directions, plausible
+
+
+# measure -> its units; measure -> the comparators its rules use; (measure, unit) -> range.
+MEASURE_UNITS, DIRECTIONS, PLAUSIBLE = _registry(schema()["$defs"]["threshold"])
+
+
+def number_text(value: float) -> str:
+    """30000 -> '30,000', 2.5 -> '2.5', 2.0 -> '2'."""
+    return _num(value)
+
+
+def measure_name(measure: str) -> str:
+    """'systolic blood pressure': the schema's title, as it reads inside a sentence."""
+    title = MEASURES.get(measure, measure)
+    return title[:1].lower() + title[1:]
+
+
+def out_of_range(measure: str, unit: str, number: float) -> str | None:
+    """Why `number` cannot be a value of this measure in this unit, if it cannot."""
+    bounds = PLAUSIBLE.get((measure, unit))
+    if bounds is None or bounds[0] <= number <= bounds[1]:
+        return None
+    shown = _UNIT_TEXT.get(unit, unit)
+    sep = "" if shown in _NO_SPACE else " "
+    return (f"{number_text(number)}{sep}{shown} is not a plausible {measure_name(measure)}, "
+            f"which lies between {number_text(bounds[0])} and {number_text(bounds[1])}{sep}"
+            f"{shown}; check the number and its unit")
+
+
+def implausible(t: Threshold) -> str | None:
+    """What is wrong with a threshold's numbers for its measure and unit, if anything."""
+    for number in (t.value, t.low, t.high):
+        problem = out_of_range(t.measure, t.unit, number) if number is not None else None
+        if problem:
+            return problem
+    return None
 
 
 def _num(value: float, decimals: int | None = None) -> str:

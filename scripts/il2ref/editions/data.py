@@ -11,6 +11,7 @@ from typing import Any
 from il2ref.core.model import Corpus, Excerpt, Rule, Source
 from il2ref.core.rules import ACTIONS, FRAMEWORKS, TIERS, differing, others
 from il2ref.core.units import format_threshold, plain_text
+from il2ref.render.markup import spreadsheet_text
 
 SCHEMA_PATH = Path(__file__).with_name("export.schema.json")
 
@@ -80,21 +81,38 @@ def dataset(corpus: Corpus, texts: dict[str, str], *, version: str, edition: str
             "rules": [_rule(r, refs, differ) for r in corpus.rules()], "references": refs}
 
 
+def csv_cell(value: object) -> str | int | float:
+    """One CSV cell, as a value rather than a Python repr: numbers stay numbers (written
+    unquoted), booleans `true`/`false`, lists joined with ' | ', and every text neutralised
+    against spreadsheet formulas (OWASP's CSV injection advice)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return spreadsheet_text(" | ".join(str(v) for v in value))
+    return spreadsheet_text(str(value))
+
+
 def to_csv(records: list[dict], edition: str) -> str:
     """Flat CSV: citations joined as 'key (locator) — reference' with ' | ' between them; the
-    edition on every row, so a row copied elsewhere still says where it came from."""
+    edition on every row, so a row copied elsewhere still says where it came from. Every text
+    cell is quoted (QUOTE_NONNUMERIC), so a reader can tell the numbers from the text."""
     records = [{"edition": edition, **rec} for rec in records]
     columns: list[str] = []
     for rec in records:
         columns += [k for k in rec if k not in columns]
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", restval="",
+                            quoting=csv.QUOTE_NONNUMERIC)
     writer.writeheader()
     for rec in records:
         row = dict(rec)
-        row["citations"] = " | ".join(
-            f"{c['key']} ({c['locator']}) — {c['reference']}" for c in rec["citations"])
-        writer.writerow(row)
+        row["citations"] = [f"{c['key']} ({c['locator']}) — {c['reference']}"
+                            for c in rec["citations"]]
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return buf.getvalue()
 
 

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from html import escape as html_escape
 from multiprocessing import get_context
@@ -17,7 +18,6 @@ from pathlib import Path
 
 import lxml.html
 import pypandoc
-import yaml
 
 from il2ref import __version__
 from il2ref.core.cache import CACHE_DIR
@@ -26,15 +26,17 @@ from il2ref.core.editions import file_names
 from il2ref.editions.chromium import CHROMIUM, CHROMIUM_ARGS
 from il2ref.editions.data import dataset, schema_text, to_csv, write_json
 from il2ref.editions.fhir import rules_bundle
+from il2ref.load import config
 from il2ref.load.corpus import BIB_FILE, require_corpus
 from il2ref.load.edition import ENV as EDITION_ENV
-from il2ref.load.edition import REF_ENV, edition_id, release_or_commit
+from il2ref.load.edition import NO_COMMIT, REF_ENV, commit, edition_id, release_or_commit
 from il2ref.render.card import card_html
 from il2ref.render.patient import patient_html
 from il2ref.render.qr import card_url, qr_svg
 from il2ref.site.citations import reference_texts
 
 SHIM = Path("node_modules/iframe-worker/shim/index.js")
+DRAFT_ENV = "IL2REF_DRAFT"  # export with a placeholder site_url, for tests and drafts
 
 
 class ExportFailed(Exception):
@@ -83,9 +85,52 @@ def _epub(print_page: Path, out: Path, work: Path, edition: str) -> None:
         "--toc", "--toc-depth=2"])
 
 
+def problems(root: Path) -> list[str]:
+    """What this machine or checkout lacks for an export, each said in words, all at once and
+    before anything is written (a missing tool used to end a long export in a traceback)."""
+    found = []
+    address = config.site_url(root)  # MkDocs' loader: `!ENV [SITE_URL, …]` works
+    if config.placeholder(address) and not os.environ.get(DRAFT_ENV):
+        found.append(
+            f"site_url in mkdocs.yml is {address or 'empty'!r}, a placeholder: the printed "
+            "card's QR code, the FHIR and feed links would point there. Set the real address "
+            f"(SITE_URL=https://your.site/ make export), or {DRAFT_ENV}=1 for a draft that must "
+            "not be printed")
+    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
+        found.append(f"Chromium is not at {CHROMIUM}: the PDFs, the card and the patient sheet "
+                     "are printed with it (Debian package chromium; `make export` installs it, "
+                     "or set CHROMIUM to its path)")
+    try:
+        pypandoc.get_pandoc_path()
+    except OSError:
+        found.append("pandoc is missing: the EPUB is made with it (Debian package pandoc, or "
+                     "reinstall pypandoc-binary with `make setup`)")
+    if not (root / SHIM).exists():
+        found.append(f"{SHIM} is missing: the offline zip's search needs it (run `npm ci`; "
+                     "`make export` does)")
+    if not os.environ.get(EDITION_ENV):
+        if shutil.which("git") is None:
+            found.append("git is missing: every edition names the commit its content came "
+                         "from, and without git it would say \"no commit\" (install git)")
+        elif commit(root) == NO_COMMIT:
+            found.append("this folder is not a git checkout: every edition would say \"no "
+                         f"commit\" (export from a clone, or set {EDITION_ENV})")
+    try:
+        (root / ".build").mkdir(exist_ok=True)
+        with tempfile.TemporaryFile(dir=root / ".build"):
+            pass
+    except OSError as why:
+        found.append(f"the project folder cannot be written ({why.strerror}): the export "
+                     "builds in .build/ and swaps dist/ in at the end")
+    return found
+
+
 def export(root: Path, *, built: str) -> Path:
     """Every edition into `dist/`, built aside in `.build/dist` and swapped in at the end, so a
     failed export leaves the last good `dist/` in place (as `make build` does for `site/`)."""
+    lacking = problems(root)
+    if lacking:
+        raise ExportFailed("cannot export:\n" + "\n".join(f"  - {m}" for m in lacking))
     version = __version__
     names = file_names(version, built)
     edition = edition_id(root)  # once: every edition of this export carries the same id
@@ -93,8 +138,7 @@ def export(root: Path, *, built: str) -> Path:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "IL2REF_BUILD_DATE": built,
            EDITION_ENV: edition, REF_ENV: ref}
     corpus, _ = require_corpus(root)  # validated, with references.bib parsed once
-    site_url = str(yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
-                   .get("site_url") or "")
+    site_url = config.site_url(root)
 
     work = root / ".build" / "export"
     dist = root / ".build" / "dist"

@@ -5,17 +5,28 @@ Every problem in every file is collected before anything fails, so an editor fix
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from il2ref.core import coverage, dosing
+from il2ref.core.dates import build_date
 from il2ref.core.diagnostics import Diagnostic, Severity, ValidationFailed, errors
 from il2ref.core.model import Corpus, Outline, Page, page_from_data
-from il2ref.core.rules import TOPICS
-from il2ref.core.units import BARE_UNIT, BRACES, parse_lab
+from il2ref.core.rules import FRAMEWORKS, GROUPS, TOPICS
+from il2ref.core.schema import prose_fields
+from il2ref.core.units import (
+    BARE_UNIT,
+    BRACES,
+    implausible,
+    measure_name,
+    number_text,
+    parse_lab,
+)
 from il2ref.load import bibliography, outlines, shape, yaml_source
 
 DATA_DIR = Path("docs/data")
@@ -52,36 +63,100 @@ def _place_of(doc: yaml_source.YamlDocument, path: list[str | int],
     return before.count("\n") + 1, at - (before.rfind("\n") + 1) + 1
 
 
-def _lab_values(doc: yaml_source.YamlDocument, path: list[str | int],
-                obj: dict[str, Any]) -> list[Diagnostic]:
+def _prose(obj: dict[str, Any], names: tuple[str, ...]) -> Any:
+    value: Any = obj
+    for name in names:
+        value = value.get(name) if isinstance(value, dict) else None
+    return value
+
+
+def _lab_values(doc: yaml_source.YamlDocument, path: list[str | int], obj: dict[str, Any],
+                fields: set[tuple[str, ...]]) -> list[Diagnostic]:
     """Lab values in prose go through `{creatinine 3 mg/dL}` (so SI units are computed), and
-    each one is read by one strict number grammar: anything else in braces is an error here,
-    at its own line and column."""
+    each one is read by one strict number grammar and checked against its measure's plausible
+    range: anything else in braces is an error here, at its own line and column. `fields` are
+    the schema's prose fields (claim, criterion, resume, a patient's text)."""
     found = []
-    for name in ("claim", "criterion", "resume"):
-        text = obj.get(name)
+    for names in sorted(fields):
+        text = _prose(obj, names)
         if not isinstance(text, str):
             continue
-        field = shape.field_name([*path, name])
+        where = [*path, *names]
+        field = shape.field_name(where)
         for m in BRACES.finditer(text):
             parsed = parse_lab(m[1])
-            if isinstance(parsed, str):
-                line, col = _place_of(doc, [*path, name], m[0])
-                found.append(Diagnostic(doc.path, line, col, field, parsed, "E040"))
+            problem, code = (parsed, "E040") if isinstance(parsed, str) else (
+                implausible(parsed), "E053")
+            if problem:
+                line, col = _place_of(doc, where, m[0])
+                found.append(Diagnostic(doc.path, line, col, field, problem, code))
         rest = BRACES.sub("", text)
         bare = BARE_UNIT.search(rest)
-        problem: str | None = None
+        said: str | None = None
         if bare:
-            problem = (f"write lab values as {{creatinine 2.5–2.9 mg/dL}}, "
-                       f"{{bilirubin 7 mg/dL}} or {{platelets 50,000 /mm3}} so the SI value "
-                       f"is added; found {bare.group(0)!r} outside braces")
+            said = (f"write lab values as {{creatinine 2.5–2.9 mg/dL}}, "
+                    f"{{bilirubin 7 mg/dL}} or {{platelets 50,000 /mm3}} so the SI value "
+                    f"is added; found {bare.group(0)!r} outside braces")
             needle = bare.group(0)
         elif "{" in rest or "}" in rest:
-            problem = "a brace is not closed: lab values are written {creatinine 3 mg/dL}"
+            said = "a brace is not closed: lab values are written {creatinine 3 mg/dL}"
             needle = "{" if "{" in rest else "}"
-        if problem:
-            line, col = _place_of(doc, [*path, name], needle)
-            found.append(Diagnostic(doc.path, line, col, field, problem, "E040"))
+        if said:
+            line, col = _place_of(doc, where, needle)
+            found.append(Diagnostic(doc.path, line, col, field, said, "E040"))
+    return found
+
+
+def _threshold_sense(doc: yaml_source.YamlDocument, path: list[str | int],
+                     obj: dict[str, Any]) -> list[Diagnostic]:
+    """What the schema cannot say about a rule's threshold: a range runs from low to high, and
+    a number the comparator does not read is not silently dropped. (Units, directions and
+    plausible ranges are the schema's measure registry.)"""
+    t = obj.get("threshold")
+    if not (len(path) == 2 and path[0] == "rules" and isinstance(t, dict)):
+        return []
+    where = [*path, "threshold"]
+    problems: list[tuple[str, str]] = []
+    number = (int, float)
+    low, high = t.get("low"), t.get("high")
+    if t.get("comparator") == "range":
+        if "value" in t:
+            problems.append(("value", "a range is read from low and high: remove value, or use "
+                                      "another comparator"))
+        if isinstance(low, number) and isinstance(high, number) and not low < high:
+            problems.append(("low", f"the range runs from {number_text(low)} to "
+                                    f"{number_text(high)}: low must be below high (for one "
+                                    "number, use another comparator)"))
+    elif isinstance(t.get("comparator"), str):
+        for name in ("low", "high"):
+            if name in t:
+                problems.append((name, f"{name} is read only when the comparator is range: "
+                                       "remove it, or use comparator: range"))
+    out = []
+    for name, message in problems:
+        line, col = doc.position([*where, name])
+        out.append(Diagnostic(doc.path, line, col, shape.field_name([*where, name]), message,
+                              "E054"))
+    return out
+
+
+def _future_dates(doc: yaml_source.YamlDocument, latest: dt.date) -> list[Diagnostic]:
+    """A page cannot be reviewed, nor its evidence searched, after the day it is built."""
+    if not isinstance(doc.data, dict):
+        return []
+    found = []
+    for name in ("reviewed", "evidence_through"):
+        value = doc.data.get(name)
+        try:
+            day = dt.date.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            day = None  # a schema error already
+        if day is not None and day > latest:
+            line, col = doc.position([name])
+            found.append(Diagnostic(doc.path, line, col, name,
+                                    f"{value!r} has not happened yet: a page cannot be checked "
+                                    "after the day it is built; write the date the work was "
+                                    "done", "E056"))
     return found
 
 
@@ -211,8 +286,101 @@ def _dosing(doc: yaml_source.YamlDocument, page: Page, seen: list[str]) -> list[
     return found
 
 
-def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
-    """Read and check everything under `root`. Never raises for editor mistakes."""
+# One rule as the finding check needs it: its document, field path and fields.
+_RulePlace = tuple[yaml_source.YamlDocument, list[str | int], dict[str, Any]]
+
+
+def _same_finding_key(rule: dict[str, Any]) -> tuple[str, str] | None:
+    """(system, what is measured or the criterion folded): rules with the same key are plainly
+    about the same finding."""
+    system, t = rule.get("system"), rule.get("threshold")
+    if not isinstance(system, str):
+        return None
+    if isinstance(t, dict) and isinstance(t.get("measure"), str):
+        return system, f"measure {t['measure']}"
+    criterion = rule.get("criterion")
+    if isinstance(criterion, str) and criterion.strip():
+        return system, "criterion " + " ".join(re.sub(r"[^\w]+", " ", criterion.lower()).split())
+    return None
+
+
+def _finding_splits(rules: list[_RulePlace]) -> list[Diagnostic]:
+    """A note where two sources' rules look like one finding but carry different finding ids:
+    a typo in an id would otherwise split a "Sources differ" pair, and both rules would print
+    with the difference unmarked. They look like one finding when they share a system and a
+    measure (or criterion), or when their ids in one system are a slip of the keyboard apart.
+    Two ids that one source uses side by side (a relative and an absolute tier, say) are
+    meant apart. The note goes on the rarer id's first rule."""
+    uses: dict[object, int] = defaultdict(int)
+    for _, _, rule in rules:
+        uses[rule.get("finding")] += 1
+    notes: dict[tuple[str, int, int], Diagnostic] = {}  # one per rule, the first reason
+
+    def note(place: _RulePlace, other: _RulePlace, why: str) -> None:
+        doc, path, rule = place
+        field = [*path, "finding"] if "finding" in rule else path
+        line, col = doc.position(field)
+        o_doc, o_path, o_rule = other
+        mine, theirs = rule.get("finding"), o_rule.get("finding")
+        ids = (f"finding {mine!r} here and {theirs!r} there" if mine and theirs else
+               f"a finding id on one of them only ({mine or theirs!r})")
+        source = FRAMEWORKS.get(str(o_rule.get("framework")), str(o_rule.get("framework")))
+        notes.setdefault((doc.path, line, col), Diagnostic(
+            doc.path, line, col, shape.field_name(field),
+            f"rule {rule.get('id')!r} looks like the same finding as rule {o_rule.get('id')!r} "
+            f"({source}, {o_doc.path}:{o_doc.position(o_path)[0]}): {why}, but they have "
+            f"{ids}; give both one finding id so they show side by side and a difference is "
+            "marked Sources differ", "N057", Severity.NOTE))
+
+    def pair(a: list[_RulePlace], b: list[_RulePlace], why: str) -> None:
+        """Two groups of rules by finding id; a note unless one source uses both ids."""
+        if {r.get("framework") for _, _, r in a} & {r.get("framework") for _, _, r in b}:
+            return
+        def weight(group: list[_RulePlace]) -> tuple[int, str, int]:
+            # The rarer id is the likelier slip; between equals, the one written later.
+            doc, path, rule = group[0]
+            return -uses[rule.get("finding")], doc.path, doc.position(path)[0]
+        rarer, other = (a, b) if weight(a) > weight(b) else (b, a)
+        note(rarer[0], other[0], why)
+
+    by_key: dict[tuple[str, str], dict[object, list[_RulePlace]]] = defaultdict(dict)
+    by_system: dict[str, dict[str, list[_RulePlace]]] = defaultdict(dict)
+    for place in rules:
+        key, finding = _same_finding_key(place[2]), place[2].get("finding")
+        if key:
+            by_key[key].setdefault(finding, []).append(place)
+        system = place[2].get("system")
+        if isinstance(system, str) and isinstance(finding, str):
+            by_system[system].setdefault(finding, []).append(place)
+    for (system, what), groups in by_key.items():
+        subject = (measure_name(what.removeprefix("measure ")) if what.startswith("measure ")
+                   else "the same criterion")
+        ids = list(groups)
+        for i, one in enumerate(ids):
+            for two in ids[i + 1:]:
+                pair(groups[one], groups[two], f"both are about {subject} in {system}")
+    for named in by_system.values():
+        names = sorted(named)
+        for i, one in enumerate(names):
+            for two in names[i + 1:]:
+                if difflib.SequenceMatcher(None, one, two).ratio() >= 0.85:
+                    pair(named[one], named[two], "their ids are one slip of the keyboard apart")
+    return list(notes.values())
+
+
+def _group_rank(group: str) -> tuple[int, str]:
+    return (GROUPS.index(group), "") if group in GROUPS else (len(GROUPS), group)
+
+
+def load_corpus(root: Path, *, built: str | None = None) -> tuple[Corpus, list[Diagnostic]]:
+    """Read and check everything under `root`. Never raises for editor mistakes. `built` is the
+    build date (by default il2ref.core.dates.build_date(), which raises BuildDateError for a
+    malformed IL2REF_BUILD_DATE or SOURCE_DATE_EPOCH)."""
+    # A date after both the build date and today cannot be true. The later of the two: a
+    # pinned build date (tests, a reproduced edition) may lie before a real review.
+    latest = max(dt.date.fromisoformat(built or build_date()), dt.date.today())
+    prose = prose_fields()
+    rule_places: list[_RulePlace] = []
     diagnostics: list[Diagnostic] = []
     bib, bib_problems = bibliography.load(root / BIB_FILE, str(BIB_FILE))
     diagnostics += bib_problems
@@ -276,8 +444,12 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
             finding = obj.get("finding")
             if len(path) == 2 and path[0] == "rules" and isinstance(finding, str):
                 diagnostics += _finding_place(doc, path, finding, findings)
-            diagnostics += _lab_values(doc, path, obj)
+            if len(path) == 2 and path[0] == "rules":
+                rule_places.append((doc, path, obj))
+            diagnostics += _lab_values(doc, path, obj, prose)
+            diagnostics += _threshold_sense(doc, path, obj)
             diagnostics += _label_version(doc, path, obj, bib.label_versions)
+        diagnostics += _future_dates(doc, latest)
         diagnostics += _anchors(doc, section_ids, entry_ids)
 
         if not wrong_shape and isinstance(doc.data, dict):
@@ -288,18 +460,21 @@ def load_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
     if not errors(diagnostics):
         diagnostics += outlines.uncovered_notes(corpus)
         diagnostics += _unused_topics(corpus)
+        diagnostics += _finding_splits(rule_places)
         for key, line in bib.keys.items():
             if key not in cited:
                 diagnostics.append(Diagnostic(
                     str(BIB_FILE), line, 1, key, "entry is not cited by any page",
                     "W034", Severity.WARNING))
-    corpus.pages.sort(key=lambda p: (p.group, p.order, p.slug))
+    # The navigation's order (the schema's groups, then `order`), so every output that lists
+    # pages (card, patient sheet, data editions, Statements by source) follows the site's.
+    corpus.pages.sort(key=lambda p: (_group_rank(p.group), p.order, p.slug))
     return corpus, sorted(diagnostics, key=lambda d: (d.path, d.line, d.col, d.code))
 
 
-def require_corpus(root: Path) -> tuple[Corpus, list[Diagnostic]]:
+def require_corpus(root: Path, *, built: str | None = None) -> tuple[Corpus, list[Diagnostic]]:
     """Like load_corpus, but raise ValidationFailed carrying every problem if any is an error."""
-    corpus, diagnostics = load_corpus(root)
+    corpus, diagnostics = load_corpus(root, built=built)
     if errors(diagnostics):
         raise ValidationFailed(diagnostics)
     return corpus, diagnostics

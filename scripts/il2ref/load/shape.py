@@ -4,7 +4,6 @@ messages (file:line:col, field, code)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
@@ -14,9 +13,10 @@ import fastjsonschema
 if TYPE_CHECKING:  # imported when a file is invalid: a valid build never pays for jsonschema
     from jsonschema import Draft202012Validator, ValidationError
 
+from il2ref.core import units
 from il2ref.core.diagnostics import Diagnostic
 from il2ref.core.schema import parsed, parsed_by, rooted, schema_bytes
-from il2ref.load.yaml_source import YamlDocument
+from il2ref.load.yaml_source import YamlDocument, field_name
 
 _JSON_TYPES = {
     "string": "text",
@@ -72,28 +72,41 @@ def _fast(definition: str | None, key: str) -> Callable[[Any], Any]:
     return fastjsonschema.compile(compiled, formats={"date": _is_date})
 
 
-_PLAIN_NAME = re.compile(r"[A-Za-z_$][\w$-]*\Z")
+def _threshold_message(error: ValidationError, threshold: dict[str, Any],
+                       ) -> tuple[str, str] | None:
+    """The measure registry's conditions (page.schema.json, threshold.allOf), in words."""
+    v, inst = error.validator, cast(Any, error.instance)
+    measure = threshold.get("measure")
+    if not isinstance(measure, str) or "then" not in error.absolute_schema_path:
+        return None
+    name = f"{measure} ({units.measure_name(measure)})"
+    if v == "enum" and error.path and error.path[-1] == "unit":
+        shown = " or ".join(units.MEASURE_UNITS.get(measure, []))
+        return (f"{name} is given in {shown}, not {inst!r}; write the unit the source prints, "
+                "then check the number against it"), "E052"
+    if v == "enum" and error.path and error.path[-1] == "comparator":
+        allowed = units.DIRECTIONS.get(measure, [])
+        way = "a low" if ">" not in allowed else "a high"
+        return (f"{inst!r} does not fit {name}: its rules act on {way} value, so the comparator "
+                f"is one of {', '.join(allowed)}"), "E055"
+    if v in ("minimum", "maximum") and isinstance(inst, int | float):
+        problem = units.out_of_range(measure, str(threshold.get("unit")), inst)
+        if problem:
+            return problem, "E053"
+    return None
 
 
-def field_name(path: list[str | int]) -> str:
-    """sections[0].excerpts[1].claim; a name that is not a plain word is quoted, so a key
-    typed with a newline or a colon cannot break the one-line `file:line:col: field:` form."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif not _PLAIN_NAME.match(str(part)):
-            out += f"[{str(part)!r}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out or "(top)"
-
-
-def _message(error: ValidationError) -> tuple[list[str | int], str, str, bool]:
-    """(path of the field, message, code, point at key?) for one schema error."""
+def _message(error: ValidationError, data: Any = None) -> tuple[list[str | int], str, str, bool]:
+    """(path of the field, message, code, point at key?) for one schema error; `data`, the
+    whole document, lets a message name a field's neighbours (a threshold's measure)."""
     path = list(error.absolute_path)
     v, val, inst = error.validator, cast(Any, error.validator_value), cast(Any, error.instance)
     schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+    parent = _at(data, path[:-1])
+    if len(path) >= 2 and path[-2] == "threshold" and isinstance(parent, dict):
+        said = _threshold_message(error, parent)
+        if said:
+            return path, *said, False
     if v == "required":
         missing = [m for m in val if isinstance(inst, dict) and m not in inst] or [val[0]]
         if len(missing) > 1:  # name them all, at their block: fixed in one pass
@@ -153,6 +166,15 @@ def _message(error: ValidationError) -> tuple[list[str | int], str, str, bool]:
     return path, error.message, "E019", False
 
 
+def _at(data: Any, path: list[str | int]) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
 def check(doc: YamlDocument, definition: str | None = None) -> list[Diagnostic]:
     """Shape errors of one file against the page schema (or the named definition in it), as
     the schema file is now: both validators use the one read of it."""
@@ -165,7 +187,7 @@ def check(doc: YamlDocument, definition: str | None = None) -> list[Diagnostic]:
         pass  # fall through to jsonschema for every error with its message
     found: list[Diagnostic] = []
     for error in validator(definition, key).iter_errors(doc.data):
-        path, message, code, at_key = _message(error)
+        path, message, code, at_key = _message(error, doc.data)
         # A missing field has no node: point at its parent block (the block itself for
         # "needs at least one of", whose path is the block).
         single = error.validator == "required" and message == "required field is missing"
@@ -178,4 +200,4 @@ def check(doc: YamlDocument, definition: str | None = None) -> list[Diagnostic]:
     unknown = {(d.line, d.col) for d in found if d.code == "E012"}
     return sorted({d for d in found
                    if not (d.code != "E011" and (d.line, d.col) in wrong_type)
-                   and not (d.code == "E043" and (d.line, d.col) in unknown)})
+                   and not (d.code in ("E043", "E052") and (d.line, d.col) in unknown)})

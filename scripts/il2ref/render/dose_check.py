@@ -29,7 +29,11 @@ def _data(rules: list[Rule]) -> dict[str, object]:
             "low": t.low if t else None, "high": t.high if t else None,
             "counts": r.cumulative.counts if r.cumulative else None,
             "atLeast": r.cumulative.at_least if r.cumulative else None})
-    return {"number": NUMBER, "held": dc.HELD, "rules": out}
+    # The script reads the counts' tiers and which sources count held doses from here, not
+    # from its own copy (review D13).
+    held_by = sorted({r.framework for r in rules
+                      if r.cumulative and r.cumulative.counts == dc.HELD})
+    return {"number": NUMBER, "held": dc.HELD, "tiers": dc.TIER, "heldBy": held_by, "rules": out}
 
 
 def _item(r: Rule, differ: dict[str, list[Rule]]) -> Trusted:

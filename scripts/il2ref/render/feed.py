@@ -1,5 +1,6 @@
 """The change feed (`changes.xml`, Atom): one entry per release, listing statement by
-statement and rule by rule what was added, changed or removed, each linked to its place.
+statement and rule by rule what was added, changed or removed, each linked to its place, and
+for a changed one each field that changed, in words (il2ref.load.history).
 Written by feedgen, a maintained Atom/RSS library, so the XML and its escaping are not ours."""
 
 from __future__ import annotations
@@ -22,22 +23,28 @@ def _urn(*parts: str) -> str:
 
 
 def _content(r: Release, href: dict[str, str], changes_page: str) -> str:
+    """The entry's HTML. Every text from YAML goes through `escape` (feedgen then escapes the
+    whole HTML once more as the element's text, as Atom's type="html" asks)."""
     def link(item: str) -> str:
         return f'<a href="{escape(href.get(item, changes_page))}"><code>{escape(item)}</code></a>'
+
+    def text(words: str) -> str:
+        return escape(plain_text(words))
 
     c = r.changes
     parts = [f"<p>{len(c.added)} added, {len(c.changed)} changed, {len(c.removed)} removed.</p>"]
     if c.added:
         parts.append("<h3>Added</h3><ul>" + "".join(
-            f"<li>{link(i)}: {escape(plain_text(t))}</li>" for i, t in c.added) + "</ul>")
+            f"<li>{link(i)}: {text(t)}</li>" for i, t in c.added) + "</ul>")
     if c.changed:
+        # (id, what it is now, what changed: one sentence a line), from il2ref.load.history
         parts.append("<h3>Changed</h3><ul>" + "".join(
-            f"<li>{link(i)}<br>before: {escape(plain_text(old))}<br>"
-            f"now: {escape(plain_text(new))}</li>" for i, old, new in c.changed) + "</ul>")
+            f"<li>{link(i)}: {text(now)}<ul>"
+            + "".join(f"<li>{text(line)}</li>" for line in said.split("\n"))
+            + "</ul></li>" for i, now, said in c.changed) + "</ul>")
     if c.removed:
         parts.append("<h3>Removed</h3><ul>" + "".join(
-            f"<li><code>{escape(i)}</code>: {escape(plain_text(t))}</li>" for i, t in c.removed)
-            + "</ul>")
+            f"<li><code>{escape(i)}</code>: {text(t)}</li>" for i, t in c.removed) + "</ul>")
     return "".join(parts)
 
 

@@ -6,7 +6,14 @@ from __future__ import annotations
 from il2ref.core.model import Excerpt, Rule, Source
 from il2ref.core.rules import ACTIONS, FRAMEWORKS, TIERS
 from il2ref.core.units import BRACES, format_threshold, lab_text
-from il2ref.render.markup import Trusted, escape, escape_inline, flatten, guard_leading
+from il2ref.render.markup import (
+    Trusted,
+    escape,
+    escape_inline,
+    flatten,
+    guard_leading,
+    link_title,
+)
 
 UNVERIFIED = Trusted(
     '<span class="unverified" title="Not yet checked against the source text">unverified</span>'
@@ -38,9 +45,9 @@ def excerpt(e: Excerpt) -> Trusted:
     if e.status == "unverified":
         badges += " " + UNVERIFIED
     claim = f'<span class="claim" id="{e.id}">{prose(e.claim)}</span>'
-    where = "; ".join(f"{s.key}, {s.locator}" for s in e.sources).replace('"', "'")
+    where = "; ".join(f"{s.key}, {s.locator}" for s in e.sources)
     record = (f' [ⓘ](by-source.md#src-{e.sources[0].key} '
-              f'"Excerpt {e.id} · {escape(where)}"){{ .excerpt-link aria-label="Provenance of '
+              f'"Excerpt {e.id} · {link_title(where)}"){{ .excerpt-link aria-label="Provenance of '
               f'excerpt {e.id}" }}')
     return Trusted(f"{claim}{badges} {cites(e.sources)}{record}")
 
@@ -78,6 +85,12 @@ def differs_note(rivals: list[Rule]) -> Trusted:
             for action, levels in actions.items())
         for framework, actions in by_source.items())
     return Trusted(f"{DIFFERS}: {sides}")
+
+
+def actions_in_words() -> str:
+    """Every rule action in the schema's order, for prose that names them all (a caption, a
+    description), so a new action cannot be left out: 'hold this dose, stop this cycle, …'."""
+    return ", ".join(title[:1].lower() + title[1:] for title in ACTIONS.values())
 
 
 def caption(table: str, text: str) -> Trusted:

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-import json
+import sys
 from collections import Counter, defaultdict
 from functools import lru_cache
 
+import yaml
 from jinja2 import Environment, Template
 
 from il2ref.core.coverage import coverage, unseen_rule_items
 from il2ref.core.editions import EDITIONS
 from il2ref.core.model import Changes, Corpus, Page
-from il2ref.render.inline import excerpt, prose
+from il2ref.render.inline import actions_in_words, excerpt, prose
 from il2ref.render.jinja import environment
-from il2ref.render.markup import Trusted, escape
+from il2ref.render.markup import Trusted, attribute, escape, html_text
 from il2ref.render.rule_tables import all_rules, rules_table, unseen_line
 
 
 def _yaml(text: str) -> Trusted:
-    return Trusted(json.dumps(" ".join(text.split()), ensure_ascii=False))
+    """A front matter value: MkDocs and Material write `title` and `description` into the
+    page's HTML as they are (`<title>`, the meta description, navigation), so the text is
+    escaped for HTML first, then quoted by PyYAML itself (any character round-trips)."""
+    return Trusted(yaml.dump(html_text(text), allow_unicode=True, default_style='"',
+                             width=sys.maxsize).strip())
 
 
 def _number(value: float) -> Trusted:
@@ -30,7 +35,9 @@ def _number(value: float) -> Trusted:
 def _env() -> Environment:
     env = environment("markdown")
     env.filters.update(excerpt=excerpt, rules_table=rules_table,
-                       all_rules=all_rules, yaml=_yaml, number=_number, prose=prose)
+                       all_rules=all_rules, yaml=_yaml, number=_number, prose=prose,
+                       attribute=attribute)
+    env.globals["actions_in_words"] = actions_in_words
     return env
 
 
@@ -67,6 +74,11 @@ def downloads_markdown(*, version: str, edition: str, built: str, directory_urls
     return template("downloads.md.j2").render(
         edition=edition, built=built, base=Trusted("../" if directory_urls else ""),
         items=[(Trusted(e.file_name(version, built)), e.title, e.note) for e in EDITIONS])
+
+
+def no_dosing_markdown() -> str:
+    """The dose calculator's page when no page gives its constants."""
+    return template("no-dose-calculator.md.j2").render()
 
 
 def changes_markdown(changes: Changes) -> str:

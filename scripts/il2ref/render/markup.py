@@ -1,7 +1,11 @@
-"""Escaping of YAML text on its way into Markdown: editors' text is shown, never interpreted."""
+"""The one escaping point: editors' text on its way into every output is shown, never
+interpreted. Markdown (`escape`), HTML that the theme writes without escaping (`html_text`: page
+titles, descriptions, navigation), and spreadsheets (`spreadsheet_text`). JSON, FHIR and the
+feed carry the text as it is, serialised by their own writers (json, feedgen)."""
 
 from __future__ import annotations
 
+import html
 import re
 
 # Characters that start inline Markdown, HTML, mkdocs-bibtex (`@`), footnote (`^`), table (`|`),
@@ -41,3 +45,38 @@ def escape(text: object) -> str:
     if isinstance(text, Trusted):
         return text
     return guard_leading(escape_inline(flatten(text)))
+
+
+def attribute(text: object) -> Trusted:
+    """Text for a double-quoted HTML attribute that our own Markdown templates write: escaped
+    as Markdown text is, and `"` as an entity, so it can end neither the attribute nor the
+    element."""
+    return Trusted(escape_inline(flatten(text)).replace('"', "&#34;"))
+
+
+_LINK_TITLE = str.maketrans({'"': "&#34;", "'": "&#39;", "(": "&#40;", ")": "&#41;"})
+
+
+def link_title(text: object) -> Trusted:
+    """Text for the quoted title of a Markdown link: escaped, and without the quotes and
+    parentheses that Python-Markdown would read as the end of the title or of the link."""
+    return Trusted(escape_inline(flatten(text)).translate(_LINK_TITLE))
+
+
+def html_text(text: object) -> str:
+    """Text for HTML written by MkDocs and Material without escaping (`<title>`, the meta
+    description, navigation, the page header) and for the search index they fill from it.
+    `"` too: Material writes titles into attributes. Not `'`: Material escapes some titles
+    again (`aria-label`), and an apostrophe there would read as `&#x27;`."""
+    return html.escape(flatten(text), quote=False).replace('"', "&quot;")
+
+
+# OWASP's CSV injection advice: a cell a spreadsheet could read as a formula (or as a DDE
+# call) starts with one of these.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """A text cell that a spreadsheet shows and never runs: a leading single quote before a
+    formula's first character (the writer quotes every text cell as well)."""
+    return "'" + text if text.startswith(FORMULA_START) else text

@@ -33,9 +33,15 @@ def questions(corpus: Corpus) -> list[dict[str, object]]:
     return out
 
 
+def all_rules_link(corpus: Corpus) -> Trusted | None:
+    """Where the tables of every rule stand (a section inserting them), if a page has them."""
+    return next((Trusted(f"{p.slug}.md#{s.id}") for p in corpus.pages for s in p.sections
+                 if s.insert == "all-rules"), None)
+
+
 def quiz_markdown(corpus: Corpus) -> str:
     facts = [e for p in corpus.pages for e in p.excerpts() if e.key_fact]
     return template("quiz.md.j2").render(
-        questions=questions(corpus),
+        questions=questions(corpus), all_rules=all_rules_link(corpus),
         facts=[Trusted(excerpt(e)) for e in facts],
     )

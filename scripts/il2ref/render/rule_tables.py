@@ -18,7 +18,7 @@ from html import escape as attr
 from il2ref.core.coverage import Unseen
 from il2ref.core.model import Rule
 from il2ref.core.rules import ACTIONS, FRAMEWORKS, differing, ordered, system_name
-from il2ref.render.inline import DIFFERS, cites, differs_note, finding, prose
+from il2ref.render.inline import DIFFERS, actions_in_words, cites, differs_note, finding, prose
 from il2ref.render.markup import Trusted, escape
 
 HEAD = ["Finding", "Action", "Resume when", "Source of rule", "Citation"]
@@ -95,8 +95,8 @@ def _table(rules: list[Rule], differ: dict[str, list[Rule]], caption: str,
 def rules_table(rules: tuple[Rule, ...] | list[Rule], all_rules: list[Rule]) -> Trusted:
     """A page's own rules. Row ids are the rule ids: "Statements by source" links to them."""
     return Trusted(_table(ordered(rules), differing(all_rules),
-                          "When to hold a dose, stop a cycle or stop IL-2 for good, "
-                          "by finding and source of the rule", "", "page"))
+                          f"What to do ({actions_in_words()}), by finding and source of "
+                          "the rule", "", "page"))
 
 
 def unseen_line(unseen: list[Unseen], labels: dict[str, str]) -> Trusted:

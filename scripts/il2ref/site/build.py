@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page
 
 from il2ref.core import rules
 from il2ref.core.cache import CACHE_DIR
-from il2ref.core.dates import build_date
+from il2ref.core.dates import BuildDateError, build_date
 from il2ref.core.diagnostics import Severity, ValidationFailed
 from il2ref.core.model import Corpus
 from il2ref.load.corpus import require_corpus
@@ -42,6 +42,7 @@ class Build:
     edition: str  # "Edition 0.2.0 (1a2b3c4)"
     ref: str  # the release tag or commit the card's QR code names
     makers: dict[str, Callable[[], str]] = field(default_factory=dict)
+    offline: bool = False  # the file:// edition (Material's offline plugin is on)
 
 
 def _recorded(root: Path, name: str) -> Callable[[], str]:
@@ -72,8 +73,12 @@ def configure(config: MkDocsConfig) -> Build:
         raise PluginError("scripts/il2ref/core/page.schema.json changed while `make serve` was "
                           "running; its lists and titles are read when it starts: restart it")
     root = Path(config.config_file_path).resolve().parent
+    try:  # before MkDocs empties site_dir: a bad date variable keeps the last good site
+        built = build_date()
+    except BuildDateError as wrong:
+        raise PluginError(str(wrong)) from None
     try:
-        corpus, diagnostics = require_corpus(root)
+        corpus, diagnostics = require_corpus(root, built=built)
     except ValidationFailed as failed:
         raise PluginError(str(failed)) from None
     for d in diagnostics:
@@ -89,7 +94,7 @@ def configure(config: MkDocsConfig) -> Build:
     edition = edition_id(root)
     # Read by the theme (scripts/il2ref/site/theme) and the print cover; the footer shows the
     # copyright line, so the edition goes there too.
-    config.extra["il2ref"] = {"edition": edition, "built": build_date(),
+    config.extra["il2ref"] = {"edition": edition, "built": built,
                               "issues": issues_url(config)}
     config.copyright = f"{config.copyright or ''} {edition}.".strip()
     glossary = root / ABBREVIATIONS
@@ -99,7 +104,7 @@ def configure(config: MkDocsConfig) -> Build:
         "bench": _recorded(root, "results.md"), "lighthouse": _recorded(root, "lighthouse.md"),
         "edition": lambda: edition,
         "review-cycle": lambda: str(int(config.extra.get("review_interval_days", 365))),
-    })
+    }, offline=any(name in config.plugins for name in ("offline", "material/offline")))
 
 
 def add_pages(build: Build, files: Files, config: MkDocsConfig) -> Files:
@@ -149,3 +154,7 @@ def check_markdown(build: Build, markdown: str, page: Page) -> str:
 
 
 postprocess = html.postprocess
+def finish_page(build: Build, output: str) -> str:
+    """After the theme: the page's Content-Security-Policy as a <meta>, which is all GitHub
+    Pages and the offline zip can carry (nginx also sends it as a header, il2ref.tools.deploy)."""
+    return html.with_csp_meta(output, offline=build.offline)

@@ -7,6 +7,7 @@ from typing import Any
 
 from il2ref.core.model import Corpus
 from il2ref.core.rules import GROUPS
+from il2ref.render.markup import html_text
 
 # A group with more pages than this is split into parts of at most this many. Material writes
 # the whole navigation into every page; with `navigation.prune` it leaves out the parts that
@@ -33,7 +34,8 @@ def data_groups(corpus: Corpus) -> Nav:
     """One section per navigation group: add a YAML file and its page appears in its group."""
     out: Nav = []
     for group in GROUPS:
-        pages = [{p.title: f"{p.slug}.md"} for p in corpus.pages if p.group == group]
+        # MkDocs and Material write nav titles into every page as they are.
+        pages = [{html_text(p.title): f"{p.slug}.md"} for p in corpus.pages if p.group == group]
         if pages:
             out.append({group: _parts(pages)})
     return out

@@ -15,7 +15,7 @@ from il2ref.core.review import Review, combined, review
 from il2ref.load.history import changes_since_release, releases
 from il2ref.render import markdown as md
 from il2ref.render.card import card_markdown
-from il2ref.render.dose_calculator import dose_calculator_markdown
+from il2ref.render.dose_calculator import dose_calculator_markdown, find_dosing
 from il2ref.render.dose_check import dose_check_markdown
 from il2ref.render.feed import FEED, feed_xml
 from il2ref.render.patient import patient_markdown
@@ -57,7 +57,9 @@ GENERATED = (
                   lambda c: [p for p in c.pages if p.rules or any(e.key_fact or e.explains
                                                                   for e in p.excerpts())]),
     GeneratedPage("dose-calculator.md", "Dose calculator", "quick-reference.md",
-                  lambda i: dose_calculator_markdown(i.corpus, directory_urls=i.directory_urls),
+                  # A project without a `dosing` block still builds, with a page saying so.
+                  lambda i: (dose_calculator_markdown(i.corpus, directory_urls=i.directory_urls)
+                             if find_dosing(i.corpus) else md.no_dosing_markdown()),
                   lambda c: [p for p in c.pages if p.dosing]),
     GeneratedPage("dose-time-check.md", "Dose-time check", "dose-calculator.md",
                   lambda i: dose_check_markdown(i.corpus, directory_urls=i.directory_urls),
@@ -116,7 +118,7 @@ def generated_pages(corpus: Corpus, root: Path, *, built: str, edition: str,
                     site_url: str = "", ref: str = "") -> Generated:
     today = dt.date.fromisoformat(built)
     rows = freshness(corpus, today=today, interval_days=review_interval_days)
-    changes = changes_since_release(root, corpus.documents)
+    changes = changes_since_release(root, corpus.documents, labels=corpus.bib_labels)
     inputs = Inputs(corpus, built, edition, ref, today, review_interval_days, directory_urls, rows,
                     changes)
     reviews = {p.slug: review(p, corpus, interval_days=review_interval_days)
@@ -131,7 +133,8 @@ def generated_pages(corpus: Corpus, root: Path, *, built: str, edition: str,
     history = (changes.history_problem, changes.history_wrong) if changes.history_problem else None
     places = {e.id: p.slug for p in corpus.pages for e in p.excerpts()}
     places |= {r.id: r.page for r in corpus.rules()}
-    feed = feed_xml(releases(root, corpus.documents, built=built), places=places,
+    feed = feed_xml(releases(root, corpus.documents, built=built, labels=corpus.bib_labels),
+                    places=places,
                     site_name=site_name or "IL-2 Toxicity Reference", site_url=site_url,
                     edition=edition, built=built, directory_urls=directory_urls)
     return Generated(pages, overdue, history, [(FEED, feed)])

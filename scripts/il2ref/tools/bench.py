@@ -22,6 +22,7 @@ import yaml
 
 from il2ref.core.dates import build_date
 from il2ref.load import shape
+from il2ref.load.config import read_config
 from il2ref.load.corpus import load_corpus
 from il2ref.load.edition import edition_id
 from il2ref.site.pages import generated_pages, nav
@@ -101,7 +102,7 @@ def make_floor(project: Path, dest: Path) -> Path:
     shutil.rmtree(dest, ignore_errors=True)
     shutil.copytree(project / "docs", dest / "docs", ignore=shutil.ignore_patterns("data"))
     corpus, _ = load_corpus(project)
-    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = read_config(project)
     generated = generated_pages(corpus, project, built=build_date(),
                                 edition=edition_id(project),
                                 review_interval_days=config["extra"]["review_interval_days"],

@@ -1,10 +1,9 @@
-"""Static hosting: a Content-Security-Policy that the built site satisfies, and nginx config."""
+"""Static hosting: security headers (a Content-Security-Policy the built site satisfies, HSTS)
+and the nginx config that sends them."""
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import hashlib
 import os
 import pwd
 import shutil
@@ -14,7 +13,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import lxml.html
+from il2ref.site import html
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 TEMPLATE = Path(__file__).with_name("nginx.conf.j2")  # package data
@@ -23,32 +22,15 @@ TEMPLATE = Path(__file__).with_name("nginx.conf.j2")  # package data
 def inline_script_hashes(site: Path) -> list[str]:
     """sha256 sources for every inline script in the site (Material emits a few per page)."""
     hashes: set[str] = set()
-    for html in site.rglob("*.html"):
-        tree = lxml.html.parse(str(html)).getroot()
-        for script in tree.iter("script"):
-            kind = script.get("type", "text/javascript")
-            if script.get("src") or "json" in kind:
-                continue
-            digest = hashlib.sha256((script.text or "").encode("utf-8")).digest()
-            hashes.add(f"'sha256-{base64.b64encode(digest).decode()}'")
+    for page in site.rglob("*.html"):
+        hashes |= html.inline_script_hashes(page.read_text(encoding="utf-8"))
     return sorted(hashes)
 
 
 def content_security_policy(site: Path) -> str:
-    scripts = " ".join(["'self'", *inline_script_hashes(site)])
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src {scripts}",
-        "style-src 'self' 'unsafe-inline'",  # Material sets style attributes from its scripts
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "worker-src 'self' blob:",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    """The header's policy: the one every page also carries in its <meta> (il2ref.site.html),
+    with every page's script hashes and `frame-ancestors`."""
+    return html.content_security_policy(inline_script_hashes(site))
 
 
 def security_headers(site: Path) -> dict[str, str]:
@@ -59,6 +41,10 @@ def security_headers(site: Path) -> dict[str, str]:
         "Referrer-Policy": "no-referrer",
         "X-Frame-Options": "DENY",
         "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+        # HTTPS only, for a year, once a browser has seen it over HTTPS (browsers ignore it on
+        # plain HTTP). No includeSubDomains or preload: those bind hosts this config does not
+        # serve, which a hospital copying the server block may not want.
+        "Strict-Transport-Security": "max-age=31536000",
     }
 
 
