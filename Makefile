@@ -29,8 +29,8 @@ $(VENV)/.test: $(VENV)/.base
 # Browsers and PDF tools come from Debian: Playwright cannot download its own here.
 .PHONY: .system-deps
 .system-deps:
-	@command -v chromium >/dev/null && command -v pdftotext >/dev/null && command -v nginx >/dev/null || { \
-	  $(APT) update -qq && $(APT) install -y -qq --no-install-recommends chromium poppler-utils fonts-dejavu-core nginx-light; }
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null && command -v nginx >/dev/null && command -v soffice >/dev/null || { \
+	  $(APT) update -qq && $(APT) install -y -qq --no-install-recommends chromium poppler-utils fonts-dejavu-core nginx-light libreoffice-calc-nogui; }
 
 # JavaScript used at build and test time (offline search shim, axe-core, Lighthouse).
 node_modules/.stamp: package.json package-lock.json

@@ -13,6 +13,10 @@ from il2ref.site import build
 _this_build: dict[str, build.Build] = {}  # the one build in progress, replaced by on_config
 
 
+def on_startup(*, command: str, dirty: bool) -> None:
+    build.SERVING["on"] = command == "serve"  # keep the last good data between rebuilds
+
+
 # Before plugins: mkdocs-bibtex reads the citation style in its own on_config.
 @event_priority(100)
 def on_config(config: MkDocsConfig) -> MkDocsConfig:

@@ -43,6 +43,22 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
+WHO = ["-c", "user.name=Test", "-c", "user.email=test@example.org"]
+
+
+def released_clone(dest: Path, tag: str = "v98.0.0") -> Path:
+    """A clone of this checkout holding its working tree (a developer's uncommitted work is
+    what is tested), committed and tagged as a release: edits after it are "what changed"."""
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(dest)], check=True)
+    shutil.rmtree(dest / "docs")
+    shutil.rmtree(dest / "scripts")
+    copy_project(dest)
+    for args in (["commit", "-qam", "as checked out", "--allow-empty"],
+                 ["tag", "-a", tag, "-m", "a release"]):
+        subprocess.run(["git", *WHO, *args], cwd=dest, check=True, capture_output=True)
+    return dest
+
+
 def digest(folder: Path) -> str:
     """One hash of every file's path and bytes: equal digests mean an untouched folder."""
     h = hashlib.sha256()

@@ -9,7 +9,6 @@ tests cover every form of every sentence (changed, added, removed) on a small pa
 from __future__ import annotations
 
 import copy
-import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,7 +19,7 @@ import lxml.html
 import pytest
 import yaml
 
-from conftest import ROOT, copy_project, mkdocs_build
+from conftest import ROOT, WHO, mkdocs_build, released_clone
 from il2ref.core.model import Changes, Release, Threshold
 from il2ref.core.rules import ACTIONS, FRAMEWORKS, TOPICS, allowed_actions
 from il2ref.core.schema import schema
@@ -289,15 +288,7 @@ def test_every_field_changed_after_a_release_is_said_in_the_feed_and_on_the_page
         tmp_path: Path) -> None:
     if not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")
-    clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
-    # The working tree, not just HEAD, as tests/test_edition.py does.
-    shutil.rmtree(clone / "docs")
-    shutil.rmtree(clone / "scripts")
-    copy_project(clone)
-    who = ["-c", "user.name=Test", "-c", "user.email=test@example.org"]
-    _git(*who, "commit", "-qam", "as checked out", "--allow-empty", cwd=clone)
-    _git(*who, "tag", "-a", "v98.0.0", "-m", "a release", cwd=clone)
+    clone = released_clone(tmp_path / "clone")
 
     data = clone / "docs" / "data"
     docs = {p.name: yaml.safe_load(p.read_text(encoding="utf-8"))
@@ -308,7 +299,7 @@ def test_every_field_changed_after_a_release_is_said_in_the_feed_and_on_the_page
     for name, doc in docs.items():
         (data / name).write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False,
                                                 width=200), encoding="utf-8")
-    _git(*who, "commit", "-qam", "change every field", cwd=clone)
+    _git(*WHO, "commit", "-qam", "change every field", cwd=clone)
 
     result = mkdocs_build(clone, tmp_path / "site")
     assert result.returncode == 0, result.stderr

@@ -4,7 +4,6 @@ page, a corrections route, and the Atom change feed (the exported files: test_ex
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -14,7 +13,7 @@ import lxml.html
 import pytest
 import yaml
 
-from conftest import ENV, MKDOCS, ROOT, copy_project, mkdocs_build, serve
+from conftest import ENV, MKDOCS, ROOT, WHO, copy_project, mkdocs_build, released_clone, serve
 from il2ref import __version__
 from il2ref.core.review import review
 from il2ref.load.config import site_url
@@ -243,15 +242,7 @@ def test_every_page_head_links_the_feed(built_site: Path) -> None:
 def test_a_rule_changed_after_a_release_is_in_the_next_feed(tmp_path: Path) -> None:
     if not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")
-    clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
-    # The working tree, not just HEAD, so a developer's uncommitted work is what is tested.
-    shutil.rmtree(clone / "docs")
-    shutil.rmtree(clone / "scripts")
-    copy_project(clone)
-    who = ["-c", "user.name=Test", "-c", "user.email=test@example.org"]
-    _git(*who, "commit", "-qam", "as checked out", "--allow-empty", cwd=clone)
-    _git(*who, "tag", "-a", "v98.0.0", "-m", "a release", cwd=clone)
+    clone = released_clone(tmp_path / "clone")
     renal = clone / "docs" / "data" / "renal.yaml"
     text = renal.read_text(encoding="utf-8")
     data = yaml.safe_load(text)
@@ -262,7 +253,7 @@ def test_a_rule_changed_after_a_release_is_in_the_next_feed(tmp_path: Path) -> N
     at = text.index(old, start)
     new_value = rule["threshold"]["value"] + 1
     renal.write_text(text[:at] + f"value: {new_value}" + text[at + len(old):], encoding="utf-8")
-    _git(*who, "commit", "-qam", "change one rule", cwd=clone)
+    _git(*WHO, "commit", "-qam", "change one rule", cwd=clone)
 
     result = mkdocs_build(clone, tmp_path / "site")
     assert result.returncode == 0, result.stderr
@@ -314,4 +305,20 @@ def test_report_from_a_linked_rule_names_that_rule(edited_site: Path, browser) -
             query = parse_qs(urlsplit(request.value.url).query)
             assert query.get("statement") == statement, fragment
             assert query["page"] == ["renal/"]
+        # Arrived at the rule, then read on and clicked another statement: that one is named.
+        other = next(p for p in corpus.pages if p.slug == "renal").excerpts()[1]
+        page.goto(f"{base}#{rule.id}")
+        page.click(f'[id="{other.id}"]')
+        with page.expect_request("https://github.com/**") as request:
+            page.click("p.report-error a")
+        assert parse_qs(urlsplit(request.value.url).query).get("statement") == [other.id]
+        # And one whose text they selected.
+        page.goto(f"{base}#{rule.id}")
+        page.evaluate("""id => { const r = document.createRange();
+            r.selectNodeContents(document.getElementById(id));
+            getSelection().removeAllRanges(); getSelection().addRange(r); }""", claim.id)
+        page.wait_for_timeout(100)  # selectionchange is dispatched asynchronously
+        with page.expect_request("https://github.com/**") as request:
+            page.click("p.report-error a")
+        assert parse_qs(urlsplit(request.value.url).query).get("statement") == [claim.id]
     page.close()

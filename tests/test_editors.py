@@ -225,7 +225,7 @@ def test_changelog_lists_added_removed_and_changed() -> None:
 def test_changes_since_the_last_release_tag_read_from_git_in_a_fixed_number_of_calls(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The release's files come from one `git cat-file --batch`, not one `git show` per file
-    (seconds at 1,000 pages), and are kept in .cache/ after the first build."""
+    (seconds at 1,000 pages)."""
     from il2ref.load import history as changelog
 
     root = tmp_path / "repo"

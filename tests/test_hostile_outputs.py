@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import copy
 import csv
+import html
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -329,6 +331,38 @@ def test_csv_carries_the_text_literally_and_never_a_formula(hostile: Built) -> N
                 if isinstance(value, str):  # a formula's first character follows a quote
                     formula = value.startswith(("=", "+", "-", "@", "\t", "\r"))
                     assert cell == ("'" if formula else "") + value, (column, cell)
+
+
+# LibreOffice's CSV import, formulas evaluated (a reader's setting, on here so a formula would
+# show): comma, double quote, UTF-8, from line 1, quoted fields not forced to text.
+CALC_CSV = "CSV:44,34,76,1,,0,false,true,true,false,false,0,true"
+
+
+def _calc_formulas(csv_text: str, folder: Path) -> tuple[list[str], str]:
+    """(the formulas LibreOffice Calc made of the CSV's cells, the sheet's XML)."""
+    source = folder / "edition.csv"
+    source.write_text(csv_text, encoding="utf-8")
+    subprocess.run(["soffice", "--headless", f"--infilter={CALC_CSV}", "--convert-to", "fods",
+                    "--outdir", str(folder), str(source)],
+                   capture_output=True, check=True, timeout=120,
+                   env={**os.environ, "HOME": str(folder)})  # its own profile, no lock
+    sheet = (folder / "edition.fods").read_text(encoding="utf-8")
+    return re.findall(r'table:formula="([^"]*)"', sheet), sheet
+
+
+def test_the_csv_opens_in_a_spreadsheet_with_every_cell_as_text(hostile: Built,
+                                                                  tmp_path: Path) -> None:
+    """Opened in LibreOffice Calc with formula evaluation on, no cell of either CSV edition
+    becomes a formula, and the hostile text shows as typed (after the guarding quote)."""
+    control = tmp_path / "control"
+    control.mkdir()
+    assert _calc_formulas('a\n"=1+1"\n', control)[0] == ["of:=1+1"]  # the test can fail
+    for key in ("excerpts", "rules"):
+        folder = tmp_path / key
+        folder.mkdir()
+        formulas, sheet = _calc_formulas(to_csv(hostile.data[key], "E"), folder)
+        assert formulas == [], (key, formulas[:3])
+        assert html.escape("'=HYPERLINK(", quote=True).replace("&#x27;", "&apos;") in sheet
 
 
 def test_feed_carries_the_text_literally(hostile: Built, plain: Built) -> None:

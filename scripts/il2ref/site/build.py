@@ -9,6 +9,7 @@ the hook module), so a rebuild never serves stale YAML.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,15 @@ class Build:
     ref: str  # the release tag or commit the card's QR code names
     makers: dict[str, Callable[[], str]] = field(default_factory=dict)
     offline: bool = False  # the file:// edition (Material's offline plugin is on)
+    problem: str | None = None  # under `make serve`: the data's errors, shown on every page
+
+
+# `make serve` only, kept for the life of the process (this package is imported once; MkDocs
+# reloads the hook module and the config on every rebuild): the last data that validated, by
+# project. A mistake then leaves the last good site served with the error on every page,
+# instead of a server that hangs every request until the file is fixed.
+SERVING: dict[str, bool] = {"on": False}
+_LAST_GOOD: dict[Path, Corpus] = {}
 
 
 def _recorded(root: Path, name: str) -> Callable[[], str]:
@@ -77,10 +87,20 @@ def configure(config: MkDocsConfig) -> Build:
         built = build_date()
     except BuildDateError as wrong:
         raise PluginError(str(wrong)) from None
+    problem = None
     try:
         corpus, diagnostics = require_corpus(root, built=built)
     except ValidationFailed as failed:
-        raise PluginError(str(failed)) from None
+        if not (SERVING["on"] and root in _LAST_GOOD):
+            raise PluginError(str(failed)) from None
+        # Printed, not logged: under --strict a logged error would end the rebuild.
+        problem = str(failed)
+        print(f"{problem}\nil2ref: serving the last good data until this is fixed",
+              file=sys.stderr)
+        corpus, diagnostics = _LAST_GOOD[root], []
+    else:
+        if SERVING["on"]:
+            _LAST_GOOD[root] = corpus
     for d in diagnostics:
         if d.severity is Severity.WARNING:
             log.info(str(d))  # unused entries etc.: informative, not fatal under --strict
@@ -104,7 +124,8 @@ def configure(config: MkDocsConfig) -> Build:
         "bench": _recorded(root, "results.md"), "lighthouse": _recorded(root, "lighthouse.md"),
         "edition": lambda: edition,
         "review-cycle": lambda: str(int(config.extra.get("review_interval_days", 365))),
-    }, offline=any(name in config.plugins for name in ("offline", "material/offline")))
+    }, offline=any(name in config.plugins for name in ("offline", "material/offline")),
+        problem=problem)
 
 
 def add_pages(build: Build, files: Files, config: MkDocsConfig) -> Files:
@@ -156,5 +177,8 @@ def check_markdown(build: Build, markdown: str, page: Page) -> str:
 postprocess = html.postprocess
 def finish_page(build: Build, output: str) -> str:
     """After the theme: the page's Content-Security-Policy as a <meta>, which is all GitHub
-    Pages and the offline zip can carry (nginx also sends it as a header, il2ref.tools.deploy)."""
+    Pages and the offline zip can carry (nginx also sends it as a header, il2ref.tools.deploy);
+    under `make serve` with broken data, the errors at the top of the page."""
+    if build.problem:
+        output = html.with_problem_banner(output, build.problem)
     return html.with_csp_meta(output, offline=build.offline)

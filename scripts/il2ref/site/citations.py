@@ -56,7 +56,8 @@ def _store_path(registry: Any, bib_text: str, cache_dir: Path) -> Path:
 def format_cited(registry: Any, corpus: Corpus, cache_dir: Path | None) -> None:
     """Have `registry` (mkdocs-bibtex's PandocRegistry) hold every cited reference, formatted
     in one pandoc run for those not already stored, so no page starts pandoc of its own (at
-    2,000 entries, one run a page cost 23 s against 7 s, TOOLCHAIN.md).
+    2,000 entries, one run a page cost 23 s against 7 s, as measured in the team's shared
+    toolchain notes, outside this repository).
 
     The store is JSON text only: nothing read from it executes. mkdocs-bibtex has no store
     of its own, so this fills its two result dicts; tests/test_citations.py checks that the

@@ -79,3 +79,21 @@ def with_csp_meta(page: str, *, offline: bool = False) -> str:
     if charset is None:
         raise ValueError("a page without <meta charset> (the policy goes after it)")
     return page[:charset.end()] + tag + page[charset.end():]
+
+
+_BODY = re.compile(r"<body\b[^>]*>", re.I)
+
+
+def with_problem_banner(page: str, problem: str) -> str:
+    """`make serve` with broken data: the page as last built from good data, with the errors
+    (file:line:col, field, code) first in its body, escaped."""
+    from html import escape
+
+    banner = ('<div class="il2ref-problem" role="alert" style="background:#b00020;color:#fff;'
+              'padding:1em;font:1rem/1.4 monospace;white-space:pre-wrap">'
+              "<strong>The data has errors: this page shows the last good data until they are "
+              f"fixed.</strong>\n{escape(problem)}</div>")
+    body = _BODY.search(page)
+    if body is None:
+        return page
+    return page[:body.end()] + banner + page[body.end():]
