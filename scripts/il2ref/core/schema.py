@@ -78,3 +78,31 @@ def prose_fields(root: dict[str, Any] | None = None) -> set[tuple[str, ...]]:
     for definition in root["$defs"].values():
         walk(definition, ())
     return found
+
+
+# Keywords JSON Schema added after draft-07. The build's fast validator reads the schema as
+# draft-07 and would silently pass a file that breaks one of these (review D5), so the schema
+# may not use them (il2ref.load.shape refuses to compile one that does).
+AFTER_DRAFT_07 = frozenset({
+    "dependentRequired", "dependentSchemas", "unevaluatedProperties", "unevaluatedItems",
+    "prefixItems", "minContains", "maxContains", "$anchor", "$dynamicRef", "$dynamicAnchor",
+    "$recursiveRef", "$recursiveAnchor", "$vocabulary"})
+
+
+def after_draft_07(node: Any, where: str = "#") -> list[str]:
+    """Where the schema uses a keyword draft-07 does not know: ['#/$defs/x/dependentRequired']."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in AFTER_DRAFT_07:
+                found.append(f"{where}/{key}")
+            # Under `properties`, keys are field names, not keywords.
+            if key in ("properties", "$defs", "patternProperties") and isinstance(value, dict):
+                for name, sub in value.items():
+                    found += after_draft_07(sub, f"{where}/{key}/{name}")
+            else:
+                found += after_draft_07(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            found += after_draft_07(item, f"{where}/{i}")
+    return found

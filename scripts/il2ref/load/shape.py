@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # imported when a file is invalid: a valid build never pays f
 
 from il2ref.core import units
 from il2ref.core.diagnostics import Diagnostic
-from il2ref.core.schema import parsed, parsed_by, rooted, schema_bytes
+from il2ref.core.schema import after_draft_07, parsed, parsed_by, rooted, schema_bytes
 from il2ref.load.yaml_source import YamlDocument, field_name
 
 _JSON_TYPES = {
@@ -66,9 +66,14 @@ def _fast(definition: str | None, key: str) -> Callable[[Any], Any]:
     """The same schema compiled to Python by fastjsonschema, once per schema digest: it checks
     the usual valid file in ~25 ms where jsonschema takes ~240 ms (21 files, measured).
     jsonschema still produces the messages when a file is invalid. The schema uses no keyword
-    beyond draft-07 (tests/test_validation.py checks), so it compiles as draft-07."""
-    compiled = {**rooted(definition, parsed_by(key)),
-                "$schema": "http://json-schema.org/draft-07/schema#"}
+    beyond draft-07 (refused below; tests/test_validation.py also checks that both engines agree
+    on every fixture and page), so it compiles as draft-07."""
+    root = parsed_by(key)
+    newer = after_draft_07(root)
+    if newer:  # it would pass every file that breaks them: refuse rather than pass silently
+        raise ValueError(f"page.schema.json uses keywords the build's validator (draft-07) "
+                         f"cannot check: {', '.join(newer)}; express them in draft-07 terms")
+    compiled = {**rooted(definition, root), "$schema": "http://json-schema.org/draft-07/schema#"}
     return fastjsonschema.compile(compiled, formats={"date": _is_date})
 
 
