@@ -12,9 +12,8 @@ from pathlib import Path
 from il2ref.core.coverage import summary
 from il2ref.core.dates import BuildDateError, build_date
 from il2ref.core.diagnostics import Severity, errors
+from il2ref.load.config import CONFIG
 from il2ref.load.corpus import load_corpus
-
-CONFIG = "mkdocs.yml"
 
 
 def find_root(start: Path) -> Path | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from html import escape
 
 # pandoc's Markdown output keeps `[text]{.nocase}` spans (from BibTeX "and others" author
 # lists), which Python-Markdown leaves as literal text.
@@ -87,8 +88,6 @@ _BODY = re.compile(r"<body\b[^>]*>", re.I)
 def with_problem_banner(page: str, problem: str) -> str:
     """`make serve` with broken data: the page as last built from good data, with the errors
     (file:line:col, field, code) first in its body, escaped."""
-    from html import escape
-
     banner = ('<div class="il2ref-problem" role="alert" style="background:#b00020;color:#fff;'
               'padding:1em;font:1rem/1.4 monospace;white-space:pre-wrap">'
               "<strong>The data has errors: this page shows the last good data until they are "
