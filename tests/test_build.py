@@ -201,7 +201,9 @@ def test_unknown_key_in_hand_written_page_fails(project: Path, tmp_path: Path,
         f.write(f"\nA hand-written citation {citation}.\n")
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0
-    assert "docs/index.md: unknown citation key(s) nosuch1999" in result.stderr
+    column = len("A hand-written citation ") + citation.index("@nosuch") + 1
+    line = (project / "docs" / "index.md").read_text(encoding="utf-8").count("\n")
+    assert f"docs/index.md:{line}:{column}: unknown citation key nosuch1999" in result.stderr
 
 
 def test_citations_are_found_the_way_mkdocs_bibtex_reads_them() -> None:

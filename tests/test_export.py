@@ -286,9 +286,33 @@ def test_a_failed_export_leaves_the_last_dist_in_place(tmp_path: Path,
     assert [p.name for p in (project / "dist").iterdir()] == ["last-good.txt"]
 
 
+def test_every_build_has_the_data_files_the_downloads_page_links(built_site: Path) -> None:
+    """A plain `mkdocs build` (as `make serve` runs) writes the cheap editions: the Downloads
+    page's data links work without `make export`, and say which files need it."""
+    from il2ref.core.editions import EDITIONS
+
+    page = (built_site / "downloads" / "index.html").read_text(encoding="utf-8")
+    footer = re.search(r"Edition [\d.]+ \([0-9a-f]{7}[^)]*\)", page)
+    assert footer, "the Downloads page names no edition"
+    for e in EDITIONS:
+        [name] = re.findall(rf'href="\.\./files/([^"]+{re.escape(e.suffix)})"', page)
+        path = built_site / "files" / name
+        assert path.exists() == e.every_build, name
+    made = {p.name.rsplit("-", 1)[-1]: p for p in (built_site / "files").iterdir()}
+    data = json.loads(next(p for p in (built_site / "files").glob("*-data.json")).read_text())
+    assert data["edition"] == footer.group(0)
+    assert len(data["rules"]) == len(load_corpus(ROOT)[0].rules())
+    rows = list(csv.DictReader(made["rules.csv"].open(encoding="utf-8")))
+    assert [r["id"] for r in rows] == [r["id"] for r in data["rules"]]
+    bundle = json.loads(made["rules.fhir.json"].read_text(encoding="utf-8"))
+    assert bundle["resourceType"] == "Bundle" and len(bundle["entry"]) == len(rows)
+    jsonschema.Draft202012Validator(json.loads(made["data.schema.json"].read_text())).validate(
+        data)
+
+
 def test_the_data_edition_fits_its_schema_without_an_export() -> None:
     """In-process, in a second: every record, the combination rules and CSV quoting."""
-    from il2ref.editions.data import dataset, export_schema, to_csv
+    from il2ref.render.data import dataset, export_schema, to_csv
 
     corpus, _ = load_corpus(ROOT)
     texts = {key: f"Reference {key}." for key in corpus.cited_keys()}

@@ -15,9 +15,9 @@ from fhir.resources.bundle import Bundle
 from conftest import ROOT
 from il2ref.core.model import Corpus, Rule
 from il2ref.core.rules import differing, others
-from il2ref.editions.fhir import CAPABILITY, canonical, fhir_id, rules_bundle
 from il2ref.load.config import site_url
 from il2ref.load.corpus import BIB_FILE, require_corpus
+from il2ref.render.fhir import CAPABILITY, canonical, fhir_id, rules_bundle
 from il2ref.site.citations import reference_texts
 
 SITE = site_url(ROOT)  # as MkDocs reads mkdocs.yml (SITE_URL may set it)

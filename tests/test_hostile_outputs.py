@@ -34,12 +34,12 @@ import yaml
 from conftest import FIXTURES, copy_project, serve
 from il2ref.core.model import Corpus
 from il2ref.core.units import plain_text
-from il2ref.editions.data import dataset, to_csv
-from il2ref.editions.fhir import rules_bundle
 from il2ref.load.corpus import load_corpus
 from il2ref.load.edition import ENV as EDITION_ENV
 from il2ref.load.edition import REF_ENV
 from il2ref.render.card import card_html
+from il2ref.render.data import dataset, to_csv
+from il2ref.render.fhir import rules_bundle
 from il2ref.render.patient import patient_html
 
 # What a careless or hostile editor might type: live HTML, attribute break-outs, CDATA and

@@ -102,8 +102,11 @@ def test_each_event_function_works_on_its_own(tmp_path: Path) -> None:
     checked = page(text)
     out = build.check_markdown(state, checked.markdown or "", checked)
     assert "| E001 | error |" in out and "[@dutcher2014]" in out
-    unknown = page("---\ntitle: X\ndescription: D\n---\n\nSee [@nosuch2000].\n")
-    with pytest.raises(PluginError, match=r"docs/x\.md: unknown citation key\(s\) nosuch2000"):
+    unknown = page("---\ntitle: X\ndescription: D\n---\n\nSee [@nosuch2000] and [@dutcher2014; "
+                   "@nosuch1999].\n")
+    with pytest.raises(PluginError, match=r"docs/x\.md:6:39: unknown citation key nosuch1999: "
+                       r"not in references\.bib \[E034\]\ndocs/x\.md:6:6: unknown citation key "
+                       r"nosuch2000"):
         build.check_markdown(state, unknown.markdown or "", unknown)
     marker = page("---\ntitle: X\ndescription: D\n---\n\nOne.\n\n<!-- il2ref:nosuch -->\n")
     with pytest.raises(PluginError, match=r"docs/x\.md:8: unknown marker"):

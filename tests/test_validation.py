@@ -352,6 +352,23 @@ def test_malformed_and_duplicated_bib_entries_are_errors(tmp_path: Path) -> None
     ]
 
 
+@pytest.mark.parametrize(("entry", "where"), [
+    # a title's brace swallows the next field and the entry's own '}': named at the title
+    ("@article{one2020,\n  title = {Unclosed,\n  year = {2020}\n}\n\n@misc{two2020,\n"
+     "  title = {Two}\n}\n", "2:11: (syntax): this '{' is not closed before the entry on line 7"),
+    ("@misc{three2020,\n  title = {Three}}\n}\n", "3:1: (syntax): this '}' closes nothing"),
+])
+def test_a_bibtex_brace_mistake_is_named_at_the_brace(tmp_path: Path, entry: str,
+                                                      where: str) -> None:
+    from il2ref.load.bibliography import load
+
+    bib = tmp_path / "references.bib"
+    bib.write_text("% header {balanced}\n" + entry, encoding="utf-8")
+    _, found = load(bib, "references.bib")
+    line, rest = where.split(":", 1)  # lines as in `entry`; the header adds one above
+    assert [str(d) for d in found] == [f"references.bib:{int(line) + 1}:{rest} [E030]"]
+
+
 def test_real_data_is_valid() -> None:
     corpus, diagnostics = load_corpus(ROOT)
     assert errors(diagnostics) == []

@@ -100,6 +100,10 @@ CODES: dict[str, Code] = {c.id: c for c in (
     Code("E033", Severity.ERROR,
          "A references.bib key is defined twice",
          "tests/test_validation.py::test_malformed_and_duplicated_bib_entries_are_errors"),
+    Code("E034", Severity.ERROR,
+         "A hand-written page cites a key that is not in references.bib (each at its line and "
+         "column)",
+         "tests/test_build.py::test_unknown_key_in_hand_written_page_fails"),
     Code("E040", Severity.ERROR,
          "A lab value outside {braces}, a brace that is not a lab value, or a number this site"
          " does not read (2,5; 50,00; 1.2.3)",

@@ -11,6 +11,7 @@ class Edition:
     suffix: str  # file name after the stem
     title: str  # as the Downloads page lists it
     note: str
+    every_build: bool = False  # made by every site build (cheap), not only by `make export`
 
     def file_name(self, version: str, built: str) -> str:
         return f"il2-toxicity-reference-{version}-{built}{self.suffix}"
@@ -30,13 +31,17 @@ EDITIONS = (
             "High-dose IL-2 in plain words for patients and families, each statement cited: "
             "at most five pages."),
     Edition("epub", ".epub", "Whole reference, EPUB", "For e-readers."),
-    Edition("json", "-data.json", "Data, JSON", "Every excerpt and rule with resolved references."),
-    Edition("schema", "-data.schema.json", "Data schema, JSON Schema", "Describes the JSON file."),
-    Edition("excerpts_csv", "-excerpts.csv", "Excerpts, CSV", "One row per statement."),
-    Edition("rules_csv", "-rules.csv", "Rules, CSV", "One row per hold or stop rule."),
+    Edition("json", "-data.json", "Data, JSON", "Every excerpt and rule with resolved references.",
+            every_build=True),
+    Edition("schema", "-data.schema.json", "Data schema, JSON Schema",
+            "Describes the JSON file.", every_build=True),
+    Edition("excerpts_csv", "-excerpts.csv", "Excerpts, CSV", "One row per statement.",
+            every_build=True),
+    Edition("rules_csv", "-rules.csv", "Rules, CSV", "One row per hold or stop rule.",
+            every_build=True),
     Edition("fhir", "-rules.fhir.json", "Rules, HL7 FHIR R4 (JSON)",
             "A Bundle with one PlanDefinition per rule, its sources as citations: for sharing "
-            "and review, not for automated decisions."),
+            "and review, not for automated decisions.", every_build=True),
 )
 
 

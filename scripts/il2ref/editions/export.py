@@ -24,8 +24,6 @@ from il2ref.core.cache import CACHE_DIR
 from il2ref.core.diagnostics import ValidationFailed
 from il2ref.core.editions import file_names
 from il2ref.editions.chromium import CHROMIUM, CHROMIUM_ARGS
-from il2ref.editions.data import dataset, schema_text, to_csv, write_json
-from il2ref.editions.fhir import rules_bundle
 from il2ref.load import config
 from il2ref.load.corpus import BIB_FILE, require_corpus
 from il2ref.load.edition import ENV as EDITION_ENV
@@ -33,6 +31,7 @@ from il2ref.load.edition import NO_COMMIT, REF_ENV, commit, edition_id, release_
 from il2ref.render.card import card_html
 from il2ref.render.patient import patient_html
 from il2ref.render.qr import card_url, qr_svg
+from il2ref.site import data_files
 from il2ref.site.citations import reference_texts
 
 SHIM = Path("node_modules/iframe-worker/shim/index.js")
@@ -149,16 +148,10 @@ def export(root: Path, *, built: str) -> Path:
     files = dist / "files"  # every download; also copied into the online site
     files.mkdir()
 
-    # Data edition, with references as the site gives them
+    # Data editions, with references as the site gives them (the same files every build has)
     texts = reference_texts(root / BIB_FILE, corpus, root / CACHE_DIR)
-    data = dataset(corpus, texts, version=version, edition=edition, built=built)
-    write_json(data, files / names["json"])
-    (files / names["schema"]).write_text(schema_text(), encoding="utf-8")
-    (files / names["excerpts_csv"]).write_text(to_csv(data["excerpts"], edition),
-                                               encoding="utf-8")
-    (files / names["rules_csv"]).write_text(to_csv(data["rules"], edition), encoding="utf-8")
-    write_json(rules_bundle(corpus, texts, edition=edition, built=built, site_url=site_url),
-               files / names["fhir"])
+    data_files.write(data_files.data_files(corpus, texts, edition=edition, built=built,
+                                           site_url=site_url), files)
 
     # Bedside card
     card = work / "card.html"
@@ -198,7 +191,12 @@ def export(root: Path, *, built: str) -> Path:
     # Online site, with the downloads inside it
     online = dist / "site"
     _mkdocs(root, "mkdocs.yml", online, env)
-    shutil.copytree(files, online / "files")
+    # The build wrote the data files already; they must be these very bytes (one edition).
+    for made in sorted(files.iterdir()):
+        target = online / "files" / made.name
+        if target.exists() and target.read_bytes() != made.read_bytes():
+            raise ExportFailed(f"the site build wrote a different {made.name} from the export's")
+    shutil.copytree(files, online / "files", dirs_exist_ok=True)
 
     final = root / "dist"
     old = root / ".build" / "dist-old"

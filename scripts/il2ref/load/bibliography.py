@@ -67,6 +67,7 @@ def load(path: Path, display: str) -> tuple[Bibliography, list[Diagnostic]]:
             continue
         bib.keys[key] = line
 
+    found += _unbalanced(text, display)
     if found:
         return bib, found
     try:
@@ -94,6 +95,43 @@ def load(path: Path, display: str) -> tuple[Bibliography, list[Diagnostic]]:
             found.append(Diagnostic(display, bib.keys.get(key, 1), 1, key,
                                     f"entry lacks {', '.join(missing)}", "W032", Severity.WARNING))
     return bib, found
+
+
+_NEXT_ENTRY = re.compile(r"\n[ \t]*@\w+\s*[{(]")
+_FIELD_START = re.compile(r"\n\s*\w+\s*=")
+
+
+def _unbalanced(text: str, display: str) -> list[Diagnostic]:
+    """A brace never closed, or closed twice, at the brace itself. pybtex reports where it
+    gave up (often the next entry, or the end of the file), which is not where to look. A
+    field's value whose braces swallowed the next field's line is named as the culprit: its
+    missing '}' is why the entry's own brace seems unclosed."""
+    opened: list[tuple[int, int, int]] = []  # (line, column, offset) of each open brace
+    swallowed: tuple[int, int] | None = None  # a field value that ran over another field
+    line, start = 1, 0
+
+    def unclosed(at: tuple[int, int], why: str) -> list[Diagnostic]:
+        return [Diagnostic(display, at[0], at[1], "(syntax)", why, "E030")]
+
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            if opened and _NEXT_ENTRY.match(text, i):  # an entry starts inside another
+                at = swallowed or opened[-1][:2]
+                return unclosed(at, f"this '{{' is not closed before the entry on line {line + 1}")
+            line, start = line + 1, i + 1
+        elif ch == "{":
+            if not opened:
+                swallowed = None
+            opened.append((line, i - start + 1, i))
+        elif ch == "}":
+            if not opened:
+                return unclosed((line, i - start + 1), "this '}' closes nothing")
+            o_line, o_col, o_at = opened.pop()
+            if len(opened) == 1 and swallowed is None and _FIELD_START.search(text, o_at, i):
+                swallowed = (o_line, o_col)
+    if opened:
+        return unclosed(swallowed or opened[-1][:2], "this '{' is never closed")
+    return []
 
 
 def short_label(data: BibliographyData, key: str) -> str:

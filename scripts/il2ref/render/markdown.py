@@ -73,7 +73,8 @@ def downloads_markdown(*, version: str, edition: str, built: str, directory_urls
     """Links to `files/<name>` at the site root, relative to the page's own URL."""
     return template("downloads.md.j2").render(
         edition=edition, built=built, base=Trusted("../" if directory_urls else ""),
-        items=[(Trusted(e.file_name(version, built)), e.title, e.note) for e in EDITIONS])
+        items=[(Trusted(e.file_name(version, built)), e.title, e.note, e.every_build)
+               for e in EDITIONS])
 
 
 def no_dosing_markdown() -> str:

@@ -26,11 +26,12 @@ from il2ref.core.cache import CACHE_DIR
 from il2ref.core.dates import BuildDateError, build_date
 from il2ref.core.diagnostics import Severity, ValidationFailed
 from il2ref.core.model import Corpus
+from il2ref.load.config import site_url as published_url
 from il2ref.load.corpus import require_corpus
 from il2ref.load.edition import edition_id, release_or_commit
 from il2ref.render.glossary import glossary_markdown, parse
 from il2ref.render.schema_doc import actions_markdown, codes_markdown, schema_markdown
-from il2ref.site import citations, html, markers, pages
+from il2ref.site import citations, data_files, html, markers, pages
 
 log = get_plugin_logger("il2ref")
 ABBREVIATIONS = Path("docs/includes/abbreviations.md")
@@ -150,6 +151,11 @@ def add_pages(build: Build, files: Files, config: MkDocsConfig) -> Files:
     bibtex: Any = config.plugins.get("bibtex")
     if bibtex is not None and bibtex.registry is not None:
         citations.format_cited(bibtex.registry, build.corpus, build.root / CACHE_DIR)
+        texts = citations.plain_texts(bibtex.registry, build.corpus, build.root / CACHE_DIR)
+        for name, content in data_files.data_files(
+                build.corpus, texts, edition=build.edition, built=build_date(),
+                site_url=published_url(build.root)):
+            files.append(File.generated(config, f"{data_files.FILES}/{name}", content=content))
     return files
 
 
@@ -158,7 +164,7 @@ def check_markdown(build: Build, markdown: str, page: Page) -> str:
     drop them silently) and front matter MkDocs could not parse (it shows it as page text)."""
     src_uri = page.file.src_uri
     if markdown.startswith("---") or not page.meta.get("description"):
-        raise PluginError(f"docs/{src_uri}: front matter missing or not valid YAML "
+        raise PluginError(f"docs/{src_uri}:1:1: front matter missing or not valid YAML "
                           "(every page needs a title and a description)")
     try:
         # MkDocs hands on the text after the front matter: lines are counted in the file.
@@ -168,9 +174,11 @@ def check_markdown(build: Build, markdown: str, page: Page) -> str:
     except markers.MarkerError as wrong:
         raise PluginError(str(wrong)) from None
     unknown = sorted(citations.cited_keys(markdown) - build.corpus.bib_keys.keys())
-    if unknown:
-        raise PluginError(f"docs/{src_uri}: unknown citation key(s) {', '.join(unknown)}: "
-                          "not in references.bib")
+    if unknown:  # every one, each at its place in the file the editor wrote
+        raise PluginError("\n".join(
+            "docs/{}:{}:{}: unknown citation key {}: not in references.bib [E034]".format(
+                src_uri, *citations.position(page.file.content_string, key), key)
+            for key in unknown))
     return markdown
 
 

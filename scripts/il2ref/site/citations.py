@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,15 @@ def cited_keys(markdown: str) -> set[str]:
     from mkdocs_bibtex.citation import CitationBlock
 
     return {c.key for block in CitationBlock.from_markdown(markdown) for c in block.citations}
+
+
+def position(source: str, key: str) -> tuple[int, int]:
+    """Line and column of the first `@key` in a page's source, for a message."""
+    found = re.search(rf"@{re.escape(key)}(?![\w:.#$%&+?<>~/-])", source)
+    if not found:
+        return 1, 1
+    before = source[:found.start()]
+    return before.count("\n") + 1, found.start() - before.rfind("\n")
 
 
 def default_style() -> str:
@@ -85,19 +95,41 @@ def format_cited(registry: Any, corpus: Corpus, cache_dir: Path | None) -> None:
 
 
 def reference_texts(bib_file: Path, corpus: Corpus, cache_dir: Path | None) -> dict[str, str]:
-    """key -> plain text of each cited reference, as the site's footnotes give it (AMA)."""
-    import pypandoc
-    from mkdocs_bibtex.citation import Citation
+    """key -> plain text of each cited reference, as the site's footnotes give it (AMA), for
+    a caller without the plugin's registry (the export)."""
     from mkdocs_bibtex.registry import PandocRegistry
 
     registry = PandocRegistry(bib_files=[str(bib_file)], csl_file=default_style(),
                               csl_file_encoding=None)
     format_cited(registry, corpus, cache_dir)
+    return plain_texts(registry, corpus, cache_dir)
+
+
+def plain_texts(registry: Any, corpus: Corpus, cache_dir: Path | None) -> dict[str, str]:
+    """key -> plain text of each cited reference, from a registry `format_cited` has filled:
+    one pandoc run, kept in `.cache/` under a hash of the Markdown it converts and of pandoc's
+    version (all the output depends on), so a rebuild with the same references
+    starts no pandoc."""
+    import pypandoc
+    from mkdocs_bibtex.citation import Citation
+
     keys = sorted(corpus.cited_keys())
     markdown = f"\n\n{_SPLIT}\n\n".join(registry.reference_text(Citation(key=k)) for k in keys)
+    path = None
+    if cache_dir is not None:
+        key = digest(markdown.encode(), pypandoc.get_pandoc_version().encode())
+        path = cache_dir / f"plain-{key}.json"
+        stored = read_json(path)
+        if isinstance(stored, dict) and sorted(stored) == keys and all(
+                isinstance(v, str) for v in stored.values()):
+            return stored
     plain = pypandoc.convert_text(markdown, "plain", format="markdown",
                                   extra_args=["--wrap=none"])
     texts = [" ".join(t.split()) for t in plain.split(_SPLIT)]
     if len(texts) != len(keys):
         raise RuntimeError(f"pandoc returned {len(texts)} references for {len(keys)} keys")
-    return dict(zip(keys, texts, strict=True))
+    result = dict(zip(keys, texts, strict=True))
+    if path is not None:
+        store(path, json.dumps(result, ensure_ascii=False, sort_keys=True).encode(),
+              replaces="plain-*.json")
+    return result
