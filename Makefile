@@ -60,7 +60,7 @@ build: setup ## Build site/ with --strict
 export: setup-test ## Build every edition into dist/ (offline zip, PDFs, card, EPUB, data)
 	$(VENV)/bin/il2ref export
 
-bench: setup ## Benchmark 1,000 and 10,000 synthetic excerpts into bench/ (several minutes)
+bench: setup-test ## Build benchmark (real site, 1,000 and 10,000 excerpts) and search benchmark into bench/ (several minutes)
 	$(VENV)/bin/il2ref bench
 
 lighthouse: setup-test ## Lighthouse mobile scores (served by nginx with gzip) into bench/

@@ -18,6 +18,9 @@ from typing import Any
 import pytest
 
 from il2ref.editions.chromium import CHROMIUM, CHROMIUM_ARGS
+from il2ref.editions.export import DRAFT_ENV
+from il2ref.load.edition import ENV as EDITION_ENV
+from il2ref.load.edition import REF_ENV, edition_id, release_or_commit
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -139,3 +142,44 @@ def axe_violations(browser: Any, urls: list[str], *, scheme: str, palette: str,
             found[url] = violations
     context.close()
     return found
+
+
+BUILT = "2026-01-02"  # the exported editions' date (their file names carry it)
+
+
+# Session scope: pytest-playwright's session-wide browser parameter reorders the tests, which
+# split this module's tests in two and made a module-scoped export run twice.
+@pytest.fixture(scope="session")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("export") / "project")
+    (project / "node_modules").symlink_to(ROOT / "node_modules")
+    # The copy is not a git checkout: it exports this checkout's edition, as an export of the
+    # checkout itself would (the same variables `il2ref export` sets for its own builds).
+    edition = {EDITION_ENV: edition_id(ROOT), REF_ENV: release_or_commit(ROOT)}
+    # Its own process, as `make export` runs it (Playwright's sync API allows one per process).
+    subprocess.run([sys.executable, "-c", "import sys, pathlib; from il2ref.editions.export import "
+                    "export; export(pathlib.Path.cwd(), built=sys.argv[1])", BUILT],
+                   cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **edition,
+                                     DRAFT_ENV: "1"},  # the placeholder site_url is kept
+                   check=True)
+    return project / "dist"
+
+
+@pytest.fixture(scope="session")
+def names() -> dict[str, str]:
+    """The exported files' names, by edition."""
+    from il2ref import __version__
+    from il2ref.core.editions import file_names
+
+    return file_names(__version__, BUILT)
+
+
+@pytest.fixture(scope="session")
+def search_page(browser: Any, site_url: str) -> Iterator[Any]:
+    """One page of the served site with its search box open, shared by every search test:
+    each question is typed into the same box (il2ref.tools.search_bench.ask)."""
+    page = browser.new_page()
+    page.goto(site_url)
+    page.click("input.md-search__input")
+    yield page
+    page.close()

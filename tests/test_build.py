@@ -203,7 +203,8 @@ def test_unknown_key_in_hand_written_page_fails(project: Path, tmp_path: Path,
     assert result.returncode != 0
     column = len("A hand-written citation ") + citation.index("@nosuch") + 1
     line = (project / "docs" / "index.md").read_text(encoding="utf-8").count("\n")
-    assert f"docs/index.md:{line}:{column}: unknown citation key nosuch1999" in result.stderr
+    assert (f"docs/index.md:{line}:{column}: unknown citation key nosuch1999: not in "
+            "references.bib [E035]") in result.stderr
 
 
 def test_citations_are_found_the_way_mkdocs_bibtex_reads_them() -> None:
@@ -231,7 +232,7 @@ def test_failed_build_leaves_last_good_site(project: Path, built_site: Path,
     (lambda text: text.replace("<!-- il2ref:codes -->", ""),
      "docs/editors.md: marker(s) missing: <!-- il2ref:codes -->"),
     (lambda text: text.replace("description: How clinicians", "summary: How clinicians"),
-     "docs/editors.md: front matter missing or not valid YAML"),
+     "docs/editors.md:1:1: front matter missing or not valid YAML"),
 ])
 def test_a_broken_hand_written_page_fails_the_build(project: Path, tmp_path: Path,
                                                     change: object, message: str) -> None:

@@ -1,13 +1,16 @@
 """Search speaks the clinicians' language: each query must put the right page first.
 
-Typed into Material's real search box in Chromium. Abbreviations and synonyms are found
-through the pages' "Also called" lines, which come from the `aliases` field in the data.
+Typed into Material's real search box in Chromium (one shared page: conftest.search_page).
+Abbreviations and synonyms are found through the pages' "Also called" lines (the `aliases`
+field in the data) and the search vocabulary (docs/includes/vocabulary.yaml).
 """
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
-from test_search import search
+
+from il2ref.tools.search_bench import ask
 
 pytestmark = pytest.mark.browser
 
@@ -109,24 +112,25 @@ def test_queries_are_many_distinct_and_aim_at_real_pages(built_site) -> None:  #
 
 @pytest.mark.parametrize(("query", "slug", "fact"), ANSWERS)
 def test_bedside_question_lands_on_the_page_that_answers_it(  # type: ignore[no-untyped-def]
-        page, site_url: str, query: str, slug: str, fact: str) -> None:
-    links = search(page, site_url, query)
-    assert links and links[0] == f"/{slug}/", f"{query!r}: {links[:3]}"
-    page.goto(site_url + slug + "/")
-    text = " ".join(page.inner_text("article").split())
+        search_page, built_site, query: str, slug: str, fact: str) -> None:
+    pages = ask(search_page, query)
+    assert pages and pages[0] == slug, f"{query!r}: {pages[:3]}"
+    article = lxml.html.parse(str(built_site / slug / "index.html")).getroot().cssselect(
+        "article")[0]
+    text = " ".join(article.text_content().split())
     assert fact.lower() in text.lower(), (query, fact)
 
 
 @pytest.mark.parametrize(("query", "slug"), QUERIES)
-def test_clinician_query_finds_the_right_page_first(page, site_url: str, query: str,  # type: ignore[no-untyped-def]
+def test_clinician_query_finds_the_right_page_first(search_page, query: str,  # type: ignore[no-untyped-def]
                                                      slug: str) -> None:
-    links = search(page, site_url, query)
-    expected = f"/{slug}/" if slug else "/"
-    assert links and links[0] == expected, f"{query!r}: {links[:3]}"
+    pages = ask(search_page, query)
+    assert pages and pages[0] == slug, f"{query!r}: {pages[:3]}"
 
 
-def test_results_show_the_matching_section(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
-    search(page, site_url, "desquamation")
+def test_results_show_the_matching_section(search_page) -> None:  # type: ignore[no-untyped-def]
+    page = search_page
+    ask(page, "desquamation")
     # Material lists matching sections under the page, each with its heading.
     sections = page.eval_on_selector_all(
         ".md-search-result__list > li:first-child .md-search-result__article h2",

@@ -5,10 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -16,34 +14,13 @@ import jsonschema
 import lxml.html
 import pytest
 
-from conftest import ROOT, copy_project
+from conftest import BUILT, ROOT, copy_project
 from il2ref import __version__
-from il2ref.core.editions import file_names
 from il2ref.editions.export import DRAFT_ENV, ExportFailed, export, problems
 from il2ref.load.config import placeholder, read_config, site_url
 from il2ref.load.corpus import load_corpus
 from il2ref.load.edition import ENV as EDITION_ENV
-from il2ref.load.edition import REF_ENV, edition_id, release_or_commit
-
-BUILT = "2026-01-02"
-
-
-# Session scope: pytest-playwright's session-wide browser parameter reorders the tests, which
-# split this module's tests in two and made a module-scoped export run twice.
-@pytest.fixture(scope="session")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("export") / "project")
-    (project / "node_modules").symlink_to(ROOT / "node_modules")
-    # The copy is not a git checkout: it exports this checkout's edition, as an export of the
-    # checkout itself would (the same variables `il2ref export` sets for its own builds).
-    edition = {EDITION_ENV: edition_id(ROOT), REF_ENV: release_or_commit(ROOT)}
-    # Its own process, as `make export` runs it (Playwright's sync API allows one per process).
-    subprocess.run([sys.executable, "-c", "import sys, pathlib; from il2ref.editions.export import "
-                    "export; export(pathlib.Path.cwd(), built=sys.argv[1])", BUILT],
-                   cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **edition,
-                                     DRAFT_ENV: "1"},  # the placeholder site_url is kept
-                   check=True)
-    return project / "dist"
+from il2ref.load.edition import edition_id, release_or_commit
 
 
 def test_an_export_with_the_placeholder_address_is_refused(
@@ -96,13 +73,6 @@ def test_an_export_names_everything_it_lacks_at_once(
     with pytest.raises(ExportFailed, match="^cannot export:\n  - Chromium is not at"):
         export(project, built=BUILT)
     assert not (project / "dist").exists() and not (project / ".build" / "dist").exists()
-
-
-@pytest.fixture(scope="session")
-def names() -> dict[str, str]:
-    from il2ref import __version__
-
-    return file_names(__version__, BUILT)
 
 
 def _text(pdf: Path) -> str:

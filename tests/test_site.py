@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from il2ref import __version__
+from il2ref.core.dates import build_date
+from il2ref.core.editions import EDITIONS
 from il2ref.load.config import read_config
 from il2ref.load.corpus import load_corpus
 from il2ref.site import html, markers, nav, pages
@@ -14,14 +17,15 @@ from il2ref.site import html, markers, nav, pages
 
 def test_markers_are_filled_and_a_wrong_one_names_its_line() -> None:
     makers = {"glossary": lambda: "| A | B |"}
-    text = "# Glossary\n\n<!-- il2ref:glossary -->\n"
-    assert markers.fill(text, "glossary.md", makers) == "# Glossary\n\n| A | B |\n"
+    text = "# Glossary\n\n<!-- il2ref:glossary -->\n<!-- il2ref:vocabulary -->\n"
+    makers["vocabulary"] = lambda: "words"
+    assert markers.fill(text, "glossary.md", makers) == "# Glossary\n\n| A | B |\nwords\n"
     with pytest.raises(markers.MarkerError, match=r"^docs/x\.md:7: unknown marker "
-                       r"<!-- il2ref:nosuch -->; known: glossary$"):
+                       r"<!-- il2ref:nosuch -->; known: glossary, vocabulary$"):
         markers.fill("one\ntwo\n<!-- il2ref:nosuch -->", "x.md", makers, first_line=5)
     with pytest.raises(markers.MarkerError, match=r"^docs/glossary\.md: marker\(s\) missing: "
-                       r"<!-- il2ref:glossary -->$"):
-        markers.fill("# Glossary\n", "glossary.md", makers)
+                       r"<!-- il2ref:vocabulary -->$"):
+        markers.fill("# Glossary\n<!-- il2ref:glossary -->", "glossary.md", makers)
 
 
 def test_html_postprocess() -> None:
@@ -89,7 +93,9 @@ def test_each_event_function_works_on_its_own(tmp_path: Path) -> None:
     files = build.add_pages(state, Files([]), config)
     assert {f.src_uri for f in files} == (
         {f"{p.slug}.md" for p in state.corpus.pages} | {g.path for g in pages.GENERATED}
-        | {"changes.xml"})
+        | {"changes.xml", "javascripts/search-terms.js",
+           "assets/javascripts/workers/il2ref-search.js"}
+        | {f"files/{e.file_name(__version__, build_date())}" for e in EDITIONS if e.every_build})
     assert state.corpus.cited_keys() <= set(config.plugins["bibtex"].registry._reference_cache)
 
     def page(text: str) -> Page:
@@ -104,8 +110,8 @@ def test_each_event_function_works_on_its_own(tmp_path: Path) -> None:
     assert "| E001 | error |" in out and "[@dutcher2014]" in out
     unknown = page("---\ntitle: X\ndescription: D\n---\n\nSee [@nosuch2000] and [@dutcher2014; "
                    "@nosuch1999].\n")
-    with pytest.raises(PluginError, match=r"docs/x\.md:6:39: unknown citation key nosuch1999: "
-                       r"not in references\.bib \[E034\]\ndocs/x\.md:6:6: unknown citation key "
+    with pytest.raises(PluginError, match=r"docs/x\.md:6:38: unknown citation key nosuch1999: "
+                       r"not in references\.bib \[E035\]\ndocs/x\.md:6:6: unknown citation key "
                        r"nosuch2000"):
         build.check_markdown(state, unknown.markdown or "", unknown)
     marker = page("---\ntitle: X\ndescription: D\n---\n\nOne.\n\n<!-- il2ref:nosuch -->\n")

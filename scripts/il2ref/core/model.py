@@ -188,6 +188,18 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Term:
+    """A term the pages use, the page that answers it, and the words readers type for it
+    (docs/includes/vocabulary.yaml): kind -> words, in the schema's order of kinds."""
+    term: str
+    page: str
+    words: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def all_words(self) -> list[str]:
+        return [w for _, words in self.words for w in words]
+
+
+@dataclass(frozen=True)
 class OutlineItem:
     locator: str
     title: str
@@ -216,6 +228,13 @@ class Corpus:
     bib_text: str = ""  # references.bib as written: pandoc reads it as is
     documents: dict[str, Any] = field(default_factory=dict)  # file name -> parsed YAML
     outlines: dict[str, Outline] = field(default_factory=dict)  # citation key -> its outline
+    vocabulary: list[Term] = field(default_factory=list)  # readers' words, by term
+    site_words: list[str] = field(default_factory=list)  # what every page is about (search)
+
+    def search_words(self, slug: str) -> list[str]:
+        """Every term the vocabulary homes on this page, and every reader's word for it: the
+        page's search index carries them."""
+        return [w for t in self.vocabulary if t.page == slug for w in (t.term, *t.all_words())]
 
     def excerpts(self) -> list[Excerpt]:
         return [e for p in self.pages for e in p.excerpts()]

@@ -28,6 +28,7 @@ from il2ref.core.units import (
     parse_lab,
 )
 from il2ref.load import bibliography, outlines, shape, yaml_source
+from il2ref.load.vocabulary import load_vocabulary
 
 DATA_DIR = Path("docs/data")
 BIB_FILE = Path("references.bib")
@@ -457,6 +458,7 @@ def load_corpus(root: Path, *, built: str | None = None) -> tuple[Corpus, list[D
             diagnostics += _dosing(doc, corpus.pages[-1], dosing_at)
         doc.forget_nodes()  # `ids` keeps the document: keep only its text
 
+    diagnostics += load_vocabulary(root, corpus)
     if not errors(diagnostics):
         diagnostics += outlines.uncovered_notes(corpus)
         diagnostics += _unused_topics(corpus)

@@ -29,9 +29,15 @@ from il2ref.core.model import Corpus
 from il2ref.load.config import site_url as published_url
 from il2ref.load.corpus import require_corpus
 from il2ref.load.edition import edition_id, release_or_commit
-from il2ref.render.glossary import glossary_markdown, parse
+from il2ref.render.glossary import (
+    SEARCH_TERMS,
+    glossary_markdown,
+    parse,
+    search_terms_js,
+    vocabulary_markdown,
+)
 from il2ref.render.schema_doc import actions_markdown, codes_markdown, schema_markdown
-from il2ref.site import citations, data_files, html, markers, pages
+from il2ref.site import citations, data_files, html, markers, pages, search_worker
 
 log = get_plugin_logger("il2ref")
 ABBREVIATIONS = Path("docs/includes/abbreviations.md")
@@ -122,6 +128,8 @@ def configure(config: MkDocsConfig) -> Build:
     return Build(root, corpus, edition, release_or_commit(root), {
         "schema": schema_markdown, "actions": actions_markdown, "codes": codes_markdown,
         "glossary": lambda: glossary_markdown(parse(glossary.read_text(encoding="utf-8"))),
+        "vocabulary": lambda: vocabulary_markdown(corpus.vocabulary, corpus.pages),
+        "search": _recorded(root, "search.md"),
         "bench": _recorded(root, "results.md"), "lighthouse": _recorded(root, "lighthouse.md"),
         "edition": lambda: edition,
         "review-cycle": lambda: str(int(config.extra.get("review_interval_days", 365))),
@@ -141,6 +149,10 @@ def add_pages(build: Build, files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, path, content=markdown))
     for path, content in generated.files:
         files.append(File.generated(config, path, content=content))
+    files.append(File.generated(config, f"{search_worker.WORKERS}/{search_worker.WRAPPER}",
+                                content=search_worker.worker_js(build.corpus.site_words)))
+    files.append(File.generated(config, SEARCH_TERMS, content=search_terms_js(
+        build.corpus.vocabulary, build.corpus.pages, directory_urls=config.use_directory_urls)))
     for path, reviewed in generated.overdue:  # editorial: informs, never fails --strict
         log.info("review overdue: %s (last reviewed %s)", path, reviewed)
     if generated.history:
@@ -176,7 +188,7 @@ def check_markdown(build: Build, markdown: str, page: Page) -> str:
     unknown = sorted(citations.cited_keys(markdown) - build.corpus.bib_keys.keys())
     if unknown:  # every one, each at its place in the file the editor wrote
         raise PluginError("\n".join(
-            "docs/{}:{}:{}: unknown citation key {}: not in references.bib [E034]".format(
+            "docs/{}:{}:{}: unknown citation key {}: not in references.bib [E035]".format(
                 src_uri, *citations.position(page.file.content_string, key), key)
             for key in unknown))
     return markdown
@@ -189,4 +201,4 @@ def finish_page(build: Build, output: str) -> str:
     under `make serve` with broken data, the errors at the top of the page."""
     if build.problem:
         output = html.with_problem_banner(output, build.problem)
-    return html.with_csp_meta(output, offline=build.offline)
+    return html.with_csp_meta(search_worker.with_wrapper(output), offline=build.offline)

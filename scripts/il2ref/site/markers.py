@@ -10,8 +10,10 @@ from collections.abc import Callable, Mapping
 MARKER = re.compile(r"<!-- il2ref:([a-z-]+) -->")
 
 # Where each marker must stand.
-REQUIRED = {"editors.md": {"actions", "codes", "schema"}, "glossary.md": {"glossary"},
-            "performance.md": {"bench", "lighthouse"}, "about.md": {"edition", "review-cycle"}}
+REQUIRED = {"editors.md": {"actions", "codes", "schema"},
+            "glossary.md": {"glossary", "vocabulary"},
+            "performance.md": {"bench", "lighthouse", "search"},
+            "about.md": {"edition", "review-cycle"}}
 
 
 class MarkerError(ValueError):

@@ -215,4 +215,8 @@ def main() -> int:
     (out / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     (out / "results.md").write_text(table(results), encoding="utf-8")
     print(table(results))
+    if os.environ.get("BENCH_SEARCH", "1") != "0":  # the search benchmark (issue #26)
+        from il2ref.tools.search_bench import main as search_main
+
+        return search_main()
     return 0

@@ -181,3 +181,73 @@ def as_json(by_edition: dict[str, list[Answer]]) -> str:
                                "rank": a.rank, "pages": list(a.pages[:5])} for a in answers]}
            for name, answers in by_edition.items()}
     return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
+
+
+def _serve(folder: Path) -> tuple[Any, str]:
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}/"
+
+
+def main() -> int:
+    """`make bench`'s search part: build the site and the offline edition, ask every question
+    of both, and write bench/search.md (the Performance page's table) and bench/search.json."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    from playwright.sync_api import sync_playwright
+
+    from il2ref.editions.chromium import CHROMIUM, CHROMIUM_ARGS
+    from il2ref.editions.export import SHIM
+    from il2ref.load.edition import edition_id
+
+    root = Path.cwd()
+    questions = load_questions(root)
+    wrong = problems(questions, root)
+    if wrong:
+        print("the benchmark itself is wrong:\n" + "\n".join(wrong), file=sys.stderr)
+        return 1
+    work = root / ".build" / "search-bench"
+    shutil.rmtree(work, ignore_errors=True)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    for name, config in (("online", "mkdocs.yml"), ("offline", "mkdocs.offline.yml")):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", config,
+                        "--site-dir", str(work / name)], cwd=root, env=env, check=True)
+        print(f"search bench: built the {name} site in {time.perf_counter() - started:.1f} s",
+              flush=True)
+    shim = work / "offline" / "assets" / "javascripts" / "iframe-worker-shim.js"
+    shutil.copy(root / SHIM, shim)  # as the export does: search from file:// needs it
+    server, url = _serve(work / "online")
+    answers: dict[str, list[Answer]] = {}
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for name, home in (("online", url),
+                               ("offline zip", (work / "offline" / "index.html").as_uri())):
+                started = time.perf_counter()
+                answers[name] = run(browser.new_page(), home, questions)
+                s = score(answers[name])
+                print(f"search bench: {name}: top-1 {s.top1_pct:.0f}%, top-3 {s.top3_pct:.0f}% "
+                      f"of {s.asked} in {time.perf_counter() - started:.1f} s", flush=True)
+            browser.close()
+    finally:
+        server.shutdown()
+    out = root / "bench"
+    out.mkdir(exist_ok=True)
+    (out / "search.md").write_text(markdown(answers, edition=edition_id(root)), encoding="utf-8")
+    (out / "search.json").write_text(as_json(answers), encoding="utf-8")
+    print("search bench: wrote bench/search.md and bench/search.json")
+    return 0

@@ -1,0 +1,71 @@
+// The site's search worker: Material's own worker, loaded below, with each query made to say
+// what the reader meant before Material reads it. Material ends every word with a prefix
+// wildcard and skips the stop-word filter for such words, so "on", "in" or "to" matched every
+// word they begin ("ondansetron", "infection", "tocilizumab") and a reader's "low platelets on
+// il2" landed on whichever page held the longest list of such words. Material has no setting
+// for its query (its worker builds it), hence this wrapper; the build writes it
+// (il2ref.site.search_worker) with the data below and points Material's config at it.
+//   - stop words are dropped, unless the query is nothing else;
+//   - words naming what every page is about (IL-2, aldesleukin: the vocabulary's site_words)
+//     are dropped beside other words: they cannot tell one page from another;
+//   - each word is stemmed as the index is (mkdocs.yml's pipeline), because Material's
+//     wildcard skips lunr's own stemming of the query: "agitated" finds "agitation";
+//   - words of one to three letters (UO, AF, K, o2) match themselves only, no longer every
+//     word they begin;
+//   - a word of seven letters or more also matches its near spellings (one slip: lunr's edit
+//     distance), so a tired "thrombocytopinia" still finds its page; two slips matched
+//     unrelated words ("reconstitution" found "constitutional"), so the vocabulary lists
+//     the common worse ones.
+// Messages from the page reach this listener first (it is added before Material's script).
+var IL2REF = __IL2REF_DATA__;
+(function () {
+  var here = typeof document !== "undefined" && document.currentScript
+    ? document.currentScript.src : self.location.href;
+  var site = {};
+  IL2REF.siteWords.forEach(function (w) { site[w.toLowerCase()] = true; });
+
+  function stop(word) {
+    return !!self.lunr && self.lunr.stopWordFilter(word) === undefined;
+  }
+
+  function stemmed(word) {
+    if (!self.lunr) return word;
+    var token = self.lunr.trimmer(new self.lunr.Token(word.toLowerCase()));
+    var stem = token ? self.lunr.stemmer(token).toString() : word;
+    return stem || word;
+  }
+
+  function plain(word) {  // no lunr syntax: + - at the start, * ~ ^ : anywhere, or a quote
+    return /^[^+\-"*~^:][^"*~^:]*$/.test(word);
+  }
+
+  function rewrite(query) {
+    if (/"/.test(query)) return query;  // a quoted phrase: the reader chose the syntax
+    var typed = query.trim().split(/\s+/).filter(Boolean);
+    if (!typed.length || !typed.every(plain)) return query;
+    // Site words as typed ("IL-2"), then the parts lunr would index ("in-line": in, line).
+    var specific = typed.filter(function (w) { return !site[w.toLowerCase()]; });
+    if (!specific.length) specific = typed;
+    var words = [];
+    specific.forEach(function (w) { words.push.apply(words, w.split(/-+/).filter(Boolean)); });
+    var kept = words.filter(function (w) { return !stop(w.toLowerCase()); });
+    if (!kept.length) return query;
+    return kept.map(function (w) {
+      var n = w.length, stem = stemmed(w);
+      // Exact (^1: no wildcard, so lunr's own pipeline stems it as the index was). Even as
+      // the only word: "CLS" as a prefix matched every tag beginning "cl" on other pages.
+      if (n <= 3) return w + "^1";
+      // The prefix clause is stemmed here (Material adds the wildcard, and lunr then runs no
+      // pipeline); the near-spelling clause is stemmed by lunr's own query pipeline.
+      return n >= 7 ? stem + " " + w + "~1" : stem;
+    }).join(" ");
+  }
+
+  addEventListener("message", function (event) {
+    var message = event.data;
+    if (message && message.type === 2 && typeof message.data === "string") {
+      message.data = rewrite(message.data);
+    }
+  });
+  importScripts(new URL(IL2REF.material, here).href);
+})();
