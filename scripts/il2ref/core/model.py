@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from il2ref.core.search_words import indexed
+
 # The schema's lists as types, so mypy catches a typo such as "withold" in code. The schema is
 # the registry: tests/test_rules.py checks each of these against it.
 Action = Literal["hold-dose", "stop-cycle", "discontinue-permanently",
@@ -230,11 +232,18 @@ class Corpus:
     outlines: dict[str, Outline] = field(default_factory=dict)  # citation key -> its outline
     vocabulary: list[Term] = field(default_factory=list)  # readers' words, by term
     site_words: list[str] = field(default_factory=list)  # what every page is about (search)
+    generic_words: frozenset[str] = frozenset()  # too common to lead to one page (casefolded)
 
     def search_words(self, slug: str) -> list[str]:
-        """Every term the vocabulary homes on this page, and every reader's word for it: the
-        page's search index carries them."""
-        return [w for t in self.vocabulary if t.page == slug for w in (t.term, *t.all_words())]
+        """Every term the vocabulary homes on this page, and every reader's word for it, as the
+        page's search index carries them (without words too common to lead anywhere)."""
+        words = [w for t in self.vocabulary if t.page == slug for w in (t.term, *t.all_words())]
+        return [kept for w in words if (kept := indexed(w, self.generic_words))]
+
+    def index_tags(self, page: Page) -> list[str]:
+        """The page's search tags: its aliases and its vocabulary, each once."""
+        aliases = [kept for a in page.aliases if (kept := indexed(a, self.generic_words))]
+        return list(dict.fromkeys([*aliases, *self.search_words(page.slug)]))
 
     def excerpts(self) -> list[Excerpt]:
         return [e for p in self.pages for e in p.excerpts()]

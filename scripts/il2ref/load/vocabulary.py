@@ -11,6 +11,7 @@ from typing import Any
 
 from il2ref.core.diagnostics import Diagnostic
 from il2ref.core.model import Corpus, Term
+from il2ref.core.search_words import indexed
 from il2ref.load import shape, yaml_source
 
 VOCABULARY = Path("docs/includes/vocabulary.yaml")
@@ -58,6 +59,15 @@ def load_vocabulary(root: Path, corpus: Corpus) -> list[Diagnostic]:
         line, col = doc.position(path)
         problems.append(Diagnostic(display, line, col, shape.field_name(path), message, code))
 
+    generic = frozenset(w.casefold() for w in doc.data.get("generic_words", []))
+
+    def only_common(path: list[str | int], word: str) -> bool:
+        if indexed(word, generic):
+            return False
+        problem(path, f"{word!r} is made only of words too common to lead to one page "
+                "(generic_words, or words search ignores): name the topic", "E061")
+        return True
+
     site_words = list(doc.data.get("site_words", []))
     for j, word in enumerate(site_words):
         if word.casefold() in owner:
@@ -84,9 +94,12 @@ def load_vocabulary(root: Path, corpus: Corpus) -> list[Diagnostic]:
             problem(["terms", i, "term"], f"{term!r} is already {what} ({where}): give a "
                     "term once", "E060")
         owner.setdefault(term.casefold(), ("a term", f"terms[{i}]"))
+        only_common(["terms", i, "term"], term)
         for kind, words in raw["words"].items():
             for j, word in enumerate(words):
                 key = word.casefold()
+                if only_common(["terms", i, "words", kind, j], word):
+                    continue
                 if key == term.casefold():
                     problem(["terms", i, "words", kind, j], f"{word!r} is the term itself",
                             "E060")
@@ -99,4 +112,5 @@ def load_vocabulary(root: Path, corpus: Corpus) -> list[Diagnostic]:
         terms.append(Term(term, slug, tuple((k, tuple(v)) for k, v in raw["words"].items())))
     if not problems:
         corpus.vocabulary, corpus.site_words = terms, site_words
+        corpus.generic_words = generic
     return problems

@@ -51,7 +51,7 @@ def page_markdown(page: Page, corpus: Corpus) -> str:
     cited = [corpus.bib_labels.get(k, k) for k in dict.fromkeys(s.key for s in page.sources())]
     return template("page.md.j2").render(
         page=page, stats=stats, all_rules=corpus.rules(), cited=cited,
-        tags=list(dict.fromkeys([*page.aliases, *corpus.search_words(page.slug)])),
+        tags=corpus.index_tags(page),
         unseen=unseen_line(unseen_rule_items(corpus), corpus.bib_labels)
     )
 

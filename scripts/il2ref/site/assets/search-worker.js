@@ -10,8 +10,8 @@
 //     are dropped beside other words: they cannot tell one page from another;
 //   - each word is stemmed as the index is (mkdocs.yml's pipeline), because Material's
 //     wildcard skips lunr's own stemming of the query: "agitated" finds "agitation";
-//   - words of one to three letters (UO, AF, K, o2) match themselves only, no longer every
-//     word they begin;
+//   - each word counts ten times as much where it stands whole as where a word only begins
+//     with it, and words of one to three letters (UO, AF, K, o2) match only whole;
 //   - a word of seven letters or more also matches its near spellings (one slip: lunr's edit
 //     distance), so a tired "thrombocytopinia" still finds its page; two slips matched
 //     unrelated words ("reconstitution" found "constitutional"), so the vocabulary lists
@@ -52,12 +52,14 @@ var IL2REF = __IL2REF_DATA__;
     if (!kept.length) return query;
     return kept.map(function (w) {
       var n = w.length, stem = stemmed(w);
-      // Exact (^1: no wildcard, so lunr's own pipeline stems it as the index was). Even as
-      // the only word: "CLS" as a prefix matched every tag beginning "cl" on other pages.
-      if (n <= 3) return w + "^1";
-      // The prefix clause is stemmed here (Material adds the wildcard, and lunr then runs no
-      // pipeline); the near-spelling clause is stemmed by lunr's own query pipeline.
-      return n >= 7 ? stem + " " + w + "~1" : stem;
+      // The word itself (^10: no wildcard, so lunr's own pipeline stems it as the index was,
+      // and ten times the weight of what only begins with it: "labs" must find labs before
+      // "label" and "labile"). Words of one to three letters match themselves only: as a
+      // prefix, "CLS" matched every tag beginning "cl" on other pages.
+      if (n <= 3) return w + "^10";
+      // Then as a prefix (a word still being typed; Material adds the wildcard and lunr runs
+      // no pipeline, so it is stemmed here), and a long word within one slip.
+      return w + "^10 " + stem + (n >= 7 ? " " + w + "~1" : "");
     }).join(" ");
   }
 
