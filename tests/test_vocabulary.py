@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import lxml.html
-import yaml
 
 from conftest import FIXTURES, ROOT
 from il2ref.core.diagnostics import Severity
@@ -31,7 +30,8 @@ def _errors(project: Path) -> list[str]:
 
 
 def test_vocabulary_mistakes_are_named_at_their_place(tmp_path: Path) -> None:
-    project = _mini(tmp_path, """terms:
+    project = _mini(tmp_path, """generic_words: [dose]
+terms:
   - term: measured in a trial
     page: good
     words:
@@ -50,29 +50,32 @@ def test_vocabulary_mistakes_are_named_at_their_place(tmp_path: Path) -> None:
   - term: label says
     page: good
     words:
-      lay: [fine, 42]
+      lay: [fine, 42, the dose]
 """)
     assert _errors(project) == [
-        "docs/includes/vocabulary.yaml:16:12: terms[3].words: {} should be non-empty [E019]",
-        "docs/includes/vocabulary.yaml:20:19: terms[4].words.lay[1]: must be text, not a "
+        "docs/includes/vocabulary.yaml:17:12: terms[3].words: {} should be non-empty [E019]",
+        "docs/includes/vocabulary.yaml:21:19: terms[4].words.lay[1]: must be text, not a "
         "number [E011]",
     ]
     # Fixed shape: now every cross-check reports, each at its place, all in one run.
-    text = (project / VOCABULARY).read_text().replace("words: {}", "words: {lay: [said]}")
-    (project / VOCABULARY).write_text(text.replace("[fine, 42]", "[fine, said]"))
+    text = (project / VOCABULARY).read_text().replace("words: {}", "words: {lay: [stated]}")
+    (project / VOCABULARY).write_text(text.replace("[fine, 42,", "[fine, stated,"))
     assert _errors(project) == [
-        "docs/includes/vocabulary.yaml:7:11: terms[1].page: no page 'nosuch' "
+        "docs/includes/vocabulary.yaml:8:11: terms[1].page: no page 'nosuch' "
         "(docs/data/nosuch.yaml) [E058]",
-        "docs/includes/vocabulary.yaml:9:15: terms[1].words.brand[0]: 'Tested' is already a "
+        "docs/includes/vocabulary.yaml:10:15: terms[1].words.brand[0]: 'Tested' is already a "
         "reader's word (terms[0].words.lay): give a word once [E060]",
-        "docs/includes/vocabulary.yaml:10:11: terms[2].term: the page 'good' does not use the "
+        "docs/includes/vocabulary.yaml:11:11: terms[2].term: the page 'good' does not use the "
         "term 'not on the page': name a term as the page writes it [E059]",
-        "docs/includes/vocabulary.yaml:13:17: terms[2].words.synonym[0]: 'measured in a trial' "
+        "docs/includes/vocabulary.yaml:14:17: terms[2].words.synonym[0]: 'measured in a trial' "
         "is already a term (terms[0]): give a word once [E060]",
-        "docs/includes/vocabulary.yaml:17:11: terms[4].term: 'label says' is already a term "
+        "docs/includes/vocabulary.yaml:18:11: terms[4].term: 'label says' is already a term "
         "(terms[3]): give a term once [E060]",
-        "docs/includes/vocabulary.yaml:20:19: terms[4].words.lay[1]: 'said' is already a "
+        "docs/includes/vocabulary.yaml:21:19: terms[4].words.lay[1]: 'stated' is already a "
         "reader's word (terms[3].words.lay): give a word once [E060]",
+        "docs/includes/vocabulary.yaml:21:27: terms[4].words.lay[2]: 'the dose' is made only of "
+        "words too common to lead to one page (generic_words, or words search ignores): name "
+        "the topic [E061]",
     ]
 
 
@@ -106,10 +109,12 @@ def test_the_index_and_the_glossary_read_the_one_registry(built_site: Path) -> N
     corpus, _ = load_corpus(ROOT)
     index = json.loads((built_site / "search" / "search_index.json").read_text("utf-8"))
     tags = {d["location"]: [html.unescape(t) for t in d.get("tags", [])] for d in index["docs"]}
-    data = yaml.safe_load((ROOT / VOCABULARY).read_text(encoding="utf-8"))
-    for raw in data["terms"]:
-        words = [w for ws in raw["words"].values() for w in ws]
-        assert set(words) <= set(tags[f"{raw['page']}/"]), raw["term"]
+    for page in corpus.pages:  # each word as the index takes it (generic words left out)
+        words = corpus.search_words(page.slug)
+        assert words and set(words) <= set(tags[f"{page.slug}/"]), page.slug
+    assert "sleeping" in corpus.search_words("neurologic")  # "sleeping all the time"
+    assert not [w for p in corpus.pages for w in corpus.search_words(p.slug)
+                if {"time", "dose", "hold"} & set(w.casefold().split())]
     glossary = (built_site / "glossary" / "index.html").read_text(encoding="utf-8")
     table = lxml.html.fromstring(glossary).cssselect(".search-words table")[0]
     listed: dict[str, str] = {}

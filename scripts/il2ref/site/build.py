@@ -150,7 +150,7 @@ def add_pages(build: Build, files: Files, config: MkDocsConfig) -> Files:
     for path, content in generated.files:
         files.append(File.generated(config, path, content=content))
     files.append(File.generated(config, f"{search_worker.WORKERS}/{search_worker.WRAPPER}",
-                                content=search_worker.worker_js(build.corpus.site_words)))
+                                content=search_worker.worker_js(build.corpus)))
     files.append(File.generated(config, SEARCH_TERMS, content=search_terms_js(
         build.corpus.vocabulary, build.corpus.pages, directory_urls=config.use_directory_urls)))
     for path, reviewed in generated.overdue:  # editorial: informs, never fails --strict

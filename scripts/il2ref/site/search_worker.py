@@ -10,6 +10,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from il2ref.core.model import Corpus
+from il2ref.core.search_words import indexed
+
 WORKERS = "assets/javascripts/workers"
 WRAPPER = "il2ref-search.js"  # beside Material's worker, so its name resolves relative to ours
 _SOURCE = Path(__file__).with_name("assets") / "search-worker.js"
@@ -28,8 +31,12 @@ def material_worker() -> str:
     return found[0]
 
 
-def worker_js(site_words: list[str]) -> str:
-    data = {"material": material_worker(), "siteWords": site_words}
+def worker_js(corpus: Corpus) -> str:
+    """The wrapper with its data: the site words, and each reader's word (lower case) with the
+    term it stands for, as the index holds it."""
+    terms = {w.casefold(): kept for t in corpus.vocabulary
+             if (kept := indexed(t.term, corpus.generic_words)) for w in t.all_words()}
+    data = {"material": material_worker(), "siteWords": corpus.site_words, "terms": terms}
     return _SOURCE.read_text(encoding="utf-8").replace(
         "__IL2REF_DATA__", json.dumps(data, ensure_ascii=True))
 

@@ -5,7 +5,10 @@
 // il2" landed on whichever page held the longest list of such words. Material has no setting
 // for its query (its worker builds it), hence this wrapper; the build writes it
 // (il2ref.site.search_worker) with the data below and points Material's config at it.
-//   - stop words are dropped, unless the query is nothing else;
+//   - stop words are dropped, unless the query is nothing else, and so is "vs" after the first
+//     word ("IL-2 vs endotoxin": versus, not vital signs);
+//   - a reader's word from the vocabulary also asks for the term it stands for ("advil" asks
+//     for ibuprofen too), at a tenth of the weight of what was typed;
 //   - words naming what every page is about (IL-2, aldesleukin: the vocabulary's site_words)
 //     are dropped beside other words: they cannot tell one page from another;
 //   - each word is stemmed as the index is (mkdocs.yml's pipeline), because Material's
@@ -23,6 +26,25 @@ var IL2REF = __IL2REF_DATA__;
     ? document.currentScript.src : self.location.href;
   var site = {};
   IL2REF.siteWords.forEach(function (w) { site[w.toLowerCase()] = true; });
+  var longest = 1;
+  Object.keys(IL2REF.terms).forEach(function (w) {
+    longest = Math.max(longest, w.split(" ").length);
+  });
+
+  // The terms the reader's words stand for (the vocabulary), found as whole words or runs of
+  // words in the query: "advil" adds "ibuprofen", so every page about ibuprofen answers too.
+  function termsOf(words) {
+    var lower = words.map(function (w) { return w.toLowerCase(); }), found = [];
+    for (var n = Math.min(longest, lower.length); n >= 1; n--) {
+      for (var i = 0; i + n <= lower.length; i++) {
+        var term = IL2REF.terms[lower.slice(i, i + n).join(" ")];
+        if (term && found.indexOf(term) < 0) found.push(term);
+      }
+    }
+    return found.join(" ").split(" ").filter(function (w) {
+      return w && lower.indexOf(w.toLowerCase()) < 0;
+    });
+  }
 
   function stop(word) {
     return !!self.lunr && self.lunr.stopWordFilter(word) === undefined;
@@ -43,6 +65,8 @@ var IL2REF = __IL2REF_DATA__;
     if (/"/.test(query)) return query;  // a quoted phrase: the reader chose the syntax
     var typed = query.trim().split(/\s+/).filter(Boolean);
     if (!typed.length || !typed.every(plain)) return query;
+    // "vs" after the first word is "versus" (a comparison), not vital signs ("VS frequency").
+    typed = typed.filter(function (w, i) { return !(i > 0 && /^(vs|versus)$/i.test(w)); });
     // Site words as typed ("IL-2"), then the parts lunr would index ("in-line": in, line).
     var specific = typed.filter(function (w) { return !site[w.toLowerCase()]; });
     if (!specific.length) specific = typed;
@@ -50,6 +74,7 @@ var IL2REF = __IL2REF_DATA__;
     specific.forEach(function (w) { words.push.apply(words, w.split(/-+/).filter(Boolean)); });
     var kept = words.filter(function (w) { return !stop(w.toLowerCase()); });
     if (!kept.length) return query;
+    var added = termsOf(typed).filter(function (w) { return !stop(w.toLowerCase()); });
     return kept.map(function (w) {
       var n = w.length, stem = stemmed(w);
       // The word itself (^10: no wildcard, so lunr's own pipeline stems it as the index was,
@@ -60,7 +85,7 @@ var IL2REF = __IL2REF_DATA__;
       // Then as a prefix (a word still being typed; Material adds the wildcard and lunr runs
       // no pipeline, so it is stemmed here), and a long word within one slip.
       return w + "^10 " + stem + (n >= 7 ? " " + w + "~1" : "");
-    }).join(" ");
+    }).concat(added.map(function (w) { return w + "^1"; })).join(" ");
   }
 
   addEventListener("message", function (event) {
