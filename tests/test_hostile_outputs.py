@@ -37,6 +37,7 @@ from il2ref.core.units import plain_text
 from il2ref.load.corpus import load_corpus
 from il2ref.load.edition import ENV as EDITION_ENV
 from il2ref.load.edition import REF_ENV
+from il2ref.load.vocabulary import VOCABULARY
 from il2ref.render.card import card_html
 from il2ref.render.data import dataset, to_csv
 from il2ref.render.fhir import rules_bundle
@@ -128,6 +129,7 @@ def mini_project(dest: Path) -> Path:
         "---\ntitle: Home\ndescription: A small reference made for the tests.\n---\n\n# Home\n\n"
         "The [quick-reference card](quick-reference.md).\n", encoding="utf-8")
     (dest / "docs" / "source-notes.md").unlink()  # it cites the real references
+    (dest / VOCABULARY).unlink()  # it names the real pages (a vocabulary of its own: below)
     config = dest / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace(
         "      - Source notes: source-notes.md\n", ""), encoding="utf-8")
@@ -498,3 +500,35 @@ def test_the_mini_fixture_project_builds_with_mkdocs(tmp_path: Path) -> None:
     assert page.cssselect('meta[name="description"]')[0].get("content")
     good = _tree(tmp_path / "site" / "good" / "index.html")
     assert good.cssselect('tr[data-rule="good-rule"]')
+
+
+def test_readers_words_never_become_markup_anywhere(tmp_path: Path) -> None:
+    """The vocabulary's words reach the Glossary's table, each page's search tags, the search
+    worker and the no-results list: hostile words are shown as typed in the first and stay
+    JSON strings in the scripts."""
+    project = mini_project(tmp_path / "project")
+    words = [v[:32] for v in HOSTILE if "\\" not in v]  # a word is at most 40 characters
+    page = yaml.safe_load((project / "docs" / "data" / "good.yaml").read_text("utf-8"))
+    page["aliases"] = ["good page"]
+    (project / "docs" / "data" / "good.yaml").write_text(yaml.safe_dump(page), "utf-8")
+    vocabulary = {"site_words": ["<b>site</b>"], "terms": [
+        {"term": "measured in a trial", "page": "good",
+         "words": {"lay": [f"{w} word{i}" for i, w in enumerate(words)]}}]}
+    (project / VOCABULARY).write_text(yaml.safe_dump(vocabulary, allow_unicode=True), "utf-8")
+    site = tmp_path / "site"
+    build(project, "mkdocs.yml", site)
+    glossary = lxml.html.parse(str(site / "glossary" / "index.html")).getroot()
+    table = glossary.cssselect(".search-words table")[0]
+    assert not table.cssselect("iframe, img, script, svg, math, style, a[href^=javascript]")
+    shown = " ".join(table.text_content().split())
+    for i, w in enumerate(words):
+        assert " ".join(f"{w} word{i}".split()) in shown
+    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    tags = next(d.get("tags", []) for d in index["docs"] if d["location"] == "good/")
+    assert all("<" not in t or "&lt;" in t for t in tags) and len(tags) > len(words) // 2
+    for script in ("javascripts/search-terms.js", "assets/javascripts/workers/il2ref-search.js"):
+        text = (site / script).read_text(encoding="utf-8")
+        literal = text.split(" = ", 1)[1].split(";\n", 1)[0]  # the data, on one line
+        data = json.dumps(json.loads(literal))  # a JSON literal: no word broke out of it
+        assert all(json.dumps(f"{w} word{i}".casefold())[1:-1] in data.casefold()
+                   for i, w in enumerate(words)), script

@@ -6,6 +6,7 @@ them on the Performance page."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -98,3 +99,25 @@ def test_a_search_that_finds_nothing_offers_terms_not_an_empty_box(search_page: 
     # A search that finds something shows no such box.
     assert sb.ask(search_page, "creatinine")
     assert search_page.query_selector(".il2ref-try") is None
+
+
+@pytest.mark.browser
+def test_the_search_worker_reads_a_query_as_the_reader_meant_it(search_page: Any,
+                                                              built_site: Path) -> None:
+    """The site's worker wraps Material's: every page is pointed at it, and it loads the very
+    worker Material ships."""
+    assert '/il2ref-search.js"' in (built_site / "renal" / "index.html").read_text("utf-8")
+    workers = built_site / "assets" / "javascripts" / "workers"
+    material = re.search(r'"material": "(search\.[0-9a-f]+\.min\.js)"',
+                         (workers / "il2ref-search.js").read_text(encoding="utf-8"))
+    assert material and (workers / material.group(1)).is_file()
+    # A word every page is about is set aside beside others, and searched when alone.
+    assert sb.ask(search_page, "aldesleukin creatinine")[0] == "renal"
+    assert sb.ask(search_page, "aldesleukin")
+    # A stop word is dropped, not read as a prefix ("on" used to match ondansetron).
+    assert sb.ask(search_page, "rash on il2")[0] == "dermatologic"
+    # Stemmed as the index is: no page writes "desquamating", the skin page writes
+    # "desquamation" (Material's prefix wildcard alone found nothing).
+    assert sb.ask(search_page, "desquamating")[:1] == ("dermatologic",)
+    # A slip in a long word: one letter off still finds the page.
+    assert sb.ask(search_page, "bilirubun")[:1] == ("hepatic",)

@@ -149,7 +149,7 @@ def scores(answers: list[Answer]) -> dict[str, dict[str, Score]]:
 
 def markdown(by_edition: dict[str, list[Answer]], *, edition: str) -> str:
     """The table the Performance page shows."""
-    lines = [f"Measured on {edition}: each question typed into the search box in Chromium; "
+    lines = [f"Measured at {edition}: each question typed into the search box in Chromium; "
              "a question counts when the page that answers it is the first (top-1) or among the "
              "first three (top-3) distinct pages listed.", ""]
     names = list(by_edition)
@@ -211,7 +211,7 @@ def main() -> int:
 
     from il2ref.editions.chromium import CHROMIUM, CHROMIUM_ARGS
     from il2ref.editions.export import SHIM
-    from il2ref.load.edition import edition_id
+    from il2ref.load.edition import commit
 
     root = Path.cwd()
     questions = load_questions(root)
@@ -247,7 +247,9 @@ def main() -> int:
         server.shutdown()
     out = root / "bench"
     out.mkdir(exist_ok=True)
-    (out / "search.md").write_text(markdown(answers, edition=edition_id(root)), encoding="utf-8")
+    # The commit, not the edition id: the page showing this table carries its own edition.
+    measured = f"commit {commit(root)}"
+    (out / "search.md").write_text(markdown(answers, edition=measured), encoding="utf-8")
     (out / "search.json").write_text(as_json(answers), encoding="utf-8")
     print("search bench: wrote bench/search.md and bench/search.json")
     return 0
