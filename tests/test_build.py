@@ -228,7 +228,7 @@ def test_failed_build_leaves_last_good_site(project: Path, built_site: Path,
 
 @pytest.mark.parametrize(("change", "message"), [
     (lambda text: text + "\n<!-- il2ref:nosuch -->\n",
-     "docs/editors.md:{end}: unknown marker <!-- il2ref:nosuch -->"),  # {end}: the line added
+     "docs/editors.md:{end}:1: unknown marker <!-- il2ref:nosuch -->"),  # {end}: the line added
     (lambda text: text.replace("<!-- il2ref:codes -->", ""),
      "docs/editors.md: marker(s) missing: <!-- il2ref:codes -->"),
     (lambda text: text.replace("description: How clinicians", "summary: How clinicians"),

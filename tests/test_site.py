@@ -20,7 +20,7 @@ def test_markers_are_filled_and_a_wrong_one_names_its_line() -> None:
     text = "# Glossary\n\n<!-- il2ref:glossary -->\n<!-- il2ref:vocabulary -->\n"
     makers["vocabulary"] = lambda: "words"
     assert markers.fill(text, "glossary.md", makers) == "# Glossary\n\n| A | B |\nwords\n"
-    with pytest.raises(markers.MarkerError, match=r"^docs/x\.md:7: unknown marker "
+    with pytest.raises(markers.MarkerError, match=r"^docs/x\.md:7:1: unknown marker "
                        r"<!-- il2ref:nosuch -->; known: glossary, vocabulary$"):
         markers.fill("one\ntwo\n<!-- il2ref:nosuch -->", "x.md", makers, first_line=5)
     with pytest.raises(markers.MarkerError, match=r"^docs/glossary\.md: marker\(s\) missing: "
@@ -115,7 +115,7 @@ def test_each_event_function_works_on_its_own(tmp_path: Path) -> None:
                        r"nosuch2000"):
         build.check_markdown(state, unknown.markdown or "", unknown)
     marker = page("---\ntitle: X\ndescription: D\n---\n\nOne.\n\n<!-- il2ref:nosuch -->\n")
-    with pytest.raises(PluginError, match=r"docs/x\.md:8: unknown marker"):
+    with pytest.raises(PluginError, match=r"docs/x\.md:8:1: unknown marker"):
         build.check_markdown(state, marker.markdown or "", marker)
 
 

@@ -33,8 +33,9 @@ def fill(markdown: str, src_uri: str, makers: Mapping[str, Callable[[], str]], *
         name = match.group(1)
         if name not in makers:
             line = first_line + markdown.count("\n", 0, match.start())
-            raise MarkerError(f"docs/{src_uri}:{line}: unknown marker <!-- il2ref:{name} -->; "
-                              f"known: {', '.join(makers)}")
+            col = match.start() - markdown.rfind("\n", 0, match.start())
+            raise MarkerError(f"docs/{src_uri}:{line}:{col}: unknown marker "
+                              f"<!-- il2ref:{name} -->; known: {', '.join(makers)}")
         return makers[name]()
 
     return MARKER.sub(one, markdown)
