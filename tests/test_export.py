@@ -70,6 +70,13 @@ def test_an_export_names_everything_it_lacks_at_once(
     monkeypatch.setenv("PATH", str(tmp_path))  # and now no git at all
     assert any(m.startswith("git is missing: every edition names the commit") for m in
                problems(project))
+    # A read-only checkout (root can write anywhere, so the refusal is simulated where the
+    # export tries its own folder).
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(exporting.tempfile, "TemporaryFile", read_only)
+    assert ("the project folder cannot be written (Permission denied): the export builds in "
+            ".build/ and swaps dist/ in at the end") in problems(project)
     with pytest.raises(ExportFailed, match="^cannot export:\n  - Chromium is not at"):
         export(project, built=BUILT)
     assert not (project / "dist").exists() and not (project / ".build" / "dist").exists()
