@@ -157,11 +157,14 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # checkout itself would (the same variables `il2ref export` sets for its own builds).
     edition = {EDITION_ENV: edition_id(ROOT), REF_ENV: release_or_commit(ROOT)}
     # Its own process, as `make export` runs it (Playwright's sync API allows one per process).
-    subprocess.run([sys.executable, "-c", "import sys, pathlib; from il2ref.editions.export import "
-                    "export; export(pathlib.Path.cwd(), built=sys.argv[1])", BUILT],
-                   cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **edition,
-                                     DRAFT_ENV: "1"},  # the placeholder site_url is kept
-                   check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, pathlib; from il2ref.editions.export import "
+         "export; export(pathlib.Path.cwd(), built=sys.argv[1])", BUILT],
+        cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **edition,
+                          DRAFT_ENV: "1"},  # the placeholder site_url is kept
+        capture_output=True, text=True)
+    (project / "export.log").write_text(done.stderr, encoding="utf-8")  # its stage lines
+    assert done.returncode == 0, done.stderr[-3000:]
     return project / "dist"
 
 

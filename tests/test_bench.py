@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import ROOT, mkdocs_build
@@ -70,3 +72,21 @@ def test_large_groups_are_split_so_each_page_carries_a_short_navigation(tmp_path
                if isinstance(group, list) for page in group for v in page.values())
     config = read_config(ROOT)
     assert "navigation.prune" in config["theme"]["features"]  # the feature is on, not a comment
+
+
+def test_the_bench_says_each_stage_as_it_starts_and_its_time(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several minutes of benchmark are never silent: one line per corpus stage and run.
+    (The builds themselves are stood in for: their timings belong to `make bench`.)"""
+    from il2ref.tools import bench
+
+    monkeypatch.setattr(bench, "_timed", lambda cmd, cwd: (0.5, 100.0))
+    monkeypatch.setattr(bench, "_rebuild", lambda project, site: 0.5)
+    row = bench.measure(ROOT, 20, 1, tmp_path)
+    said = capfd.readouterr().err
+    assert re.findall(r"^bench: (.+?) … \d+\.\d s$", said, re.MULTILINE) == [
+        "20 excerpts: writing the corpus and its floor",
+        "20 excerpts: cold validation and first build",
+        "20 excerpts: run 1 of 1 (validate, build, floor)",
+        "20 excerpts: rebuilds after an edit"], said
+    assert row["ratio_to_floor"] == 1.0

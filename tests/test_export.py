@@ -263,6 +263,19 @@ def test_a_failed_export_leaves_the_last_dist_in_place(tmp_path: Path,
     assert [p.name for p in (project / "dist").iterdir()] == ["last-good.txt"]
 
 
+def test_the_export_says_each_stage_as_it_starts_and_its_time(dist: Path) -> None:
+    """A one-to-five-minute command is never silent: one line per stage, named as it starts,
+    its seconds when it ends, in order."""
+    log = (dist.parent / "export.log").read_text(encoding="utf-8")
+    # (A tool's own warning may print between a stage's name and its time.)
+    stages = re.findall(r"^export: (.+?) …(?:[^\n]*\n)*?[^\n]*? (\d+\.\d) s$", log,
+                        re.MULTILINE)
+    assert [name for name, _ in stages] == [
+        "data (JSON, CSV, FHIR)", "bedside card PDF", "patient information PDF", "print site",
+        "whole-reference PDFs (A4 and Letter, side by side)", "EPUB", "offline site",
+        "offline zip", "online site"], log
+
+
 def test_every_build_has_the_data_files_the_downloads_page_links(built_site: Path) -> None:
     """A plain `mkdocs build` (as `make serve` runs) writes the cheap editions: the Downloads
     page's data links work without `make export`, and say which files need it."""

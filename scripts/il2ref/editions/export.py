@@ -23,6 +23,7 @@ from il2ref import __version__
 from il2ref.core.cache import CACHE_DIR
 from il2ref.core.diagnostics import ValidationFailed
 from il2ref.core.editions import file_names
+from il2ref.core.progress import stage
 from il2ref.editions.chromium import CHROMIUM, CHROMIUM_ARGS
 from il2ref.load import config
 from il2ref.load.corpus import BIB_FILE, require_corpus
@@ -149,48 +150,57 @@ def export(root: Path, *, built: str) -> Path:
     files.mkdir()
 
     # Data editions, with references as the site gives them (the same files every build has)
-    texts = reference_texts(root / BIB_FILE, corpus, root / CACHE_DIR)
-    data_files.write(data_files.data_files(corpus, texts, edition=edition, built=built,
-                                           site_url=site_url), files)
+    with stage("export", "data (JSON, CSV, FHIR)"):
+        texts = reference_texts(root / BIB_FILE, corpus, root / CACHE_DIR)
+        data_files.write(data_files.data_files(corpus, texts, edition=edition, built=built,
+                                               site_url=site_url), files)
 
     # Bedside card
     card = work / "card.html"
     card_link = card_url(site_url, ref)
     card.write_text(card_html(corpus, texts, edition=edition, built=built,
                               qr_svg=qr_svg(card_link), online=card_link), encoding="utf-8")
-    _pdf(card, files / names["card"], paper=None)
+    with stage("export", "bedside card PDF"):
+        _pdf(card, files / names["card"], paper=None)
     patient = work / "patient.html"
     patient.write_text(patient_html(corpus, texts, edition=edition, built=built),
                        encoding="utf-8")
-    _pdf(patient, files / names["patient"], paper=None)
+    with stage("export", "patient information PDF"):
+        _pdf(patient, files / names["patient"], paper=None)
 
     # Whole reference: PDF (A4 and Letter) and EPUB from the print-site page
-    _mkdocs(root, "mkdocs.print.yml", work / "print", env)
+    with stage("export", "print site"):
+        _mkdocs(root, "mkdocs.print.yml", work / "print", env)
     print_page = work / "print" / "print_page" / "index.html"
     # The two paper sizes are printed side by side, each in its own process (Playwright's sync
     # API is one per process). Each took minutes until extra.css stopped Material's print
     # transitions on the footnote back-links; about 10 s now.
-    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
+    with stage("export", "whole-reference PDFs (A4 and Letter, side by side)"), \
+            ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
         jobs = [pool.submit(_pdf, print_page, files / names[key], paper=paper)
                 for key, paper in (("pdf_a4", "A4"), ("pdf_letter", "Letter"))]
         for job in jobs:
             job.result()  # re-raises a failed print here
-    _epub(print_page, files / names["epub"], work, edition)
+    with stage("export", "EPUB"):
+        _epub(print_page, files / names["epub"], work, edition)
 
     # Offline site: the search shim ships inside the bundle instead of coming from a CDN
     top = Path(names["offline"]).stem  # the zip's one folder
     offline = work / top
-    _mkdocs(root, "mkdocs.offline.yml", offline, env)
+    with stage("export", "offline site"):
+        _mkdocs(root, "mkdocs.offline.yml", offline, env)
     shim = root / SHIM
     if not shim.exists():
         raise ExportFailed(f"{SHIM} is missing: run `npm ci` (make export does)")
     target = offline / "assets" / "javascripts" / "iframe-worker-shim.js"
     shutil.copy(shim, target)
-    shutil.make_archive(str(files / top), "zip", root_dir=work, base_dir=top)
+    with stage("export", "offline zip"):
+        shutil.make_archive(str(files / top), "zip", root_dir=work, base_dir=top)
 
     # Online site, with the downloads inside it
     online = dist / "site"
-    _mkdocs(root, "mkdocs.yml", online, env)
+    with stage("export", "online site"):
+        _mkdocs(root, "mkdocs.yml", online, env)
     # The build wrote the data files already; they must be these very bytes (one edition).
     for made in sorted(files.iterdir()):
         target = online / "files" / made.name

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from il2ref.core.dates import build_date
+from il2ref.core.progress import stage
 from il2ref.load import shape
 from il2ref.load.config import read_config
 from il2ref.load.corpus import load_corpus
@@ -146,29 +147,34 @@ def _rebuild(project: Path, site: Path) -> float:
 
 def measure(root: Path, excerpts: int | None, runs: int, work: Path) -> dict[str, object]:
     name = "real" if excerpts is None else str(excerpts)
-    project = make_corpus(root, work / f"corpus-{name}", excerpts)
-    floor = make_floor(project, work / f"floor-{name}")
+    corpus_name = "real site" if excerpts is None else f"{excerpts:,} excerpts"
+    with stage("bench", f"{corpus_name}: writing the corpus and its floor"):
+        project = make_corpus(root, work / f"corpus-{name}", excerpts)
+        floor = make_floor(project, work / f"floor-{name}")
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "--site-dir"]
     validate, build, floor_s, rss = [], [], [], []
     # A fresh clone has no .cache/: pandoc formats every reference and the schema is compiled.
     # Reported on their own; the runs below are rebuilds.
     shutil.rmtree(project / ".cache", ignore_errors=True)
     shape._fast.cache_clear()  # make_floor validated in this process: compile afresh too
-    start = time.perf_counter()
-    load_corpus(project)
-    validate_cold = time.perf_counter() - start
-    shutil.rmtree(project / ".cache", ignore_errors=True)
-    first, peak = _timed([*mkdocs, str(work / "site")], project)
-    rss.append(peak)
-    for _ in range(runs):
+    with stage("bench", f"{corpus_name}: cold validation and first build"):
         start = time.perf_counter()
         load_corpus(project)
-        validate.append(time.perf_counter() - start)
-        seconds, peak = _timed([*mkdocs, str(work / "site")], project)
-        build.append(seconds)
-        rss.append(peak)
-        floor_s.append(_timed([*mkdocs, str(work / "floor-site")], floor)[0])
-    rebuild = [_rebuild(project, work / "site") for _ in range(max(1, runs // 2))]
+        validate_cold = time.perf_counter() - start
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        first, peak = _timed([*mkdocs, str(work / "site")], project)
+    rss.append(peak)
+    for run in range(runs):
+        with stage("bench", f"{corpus_name}: run {run + 1} of {runs} (validate, build, floor)"):
+            start = time.perf_counter()
+            load_corpus(project)
+            validate.append(time.perf_counter() - start)
+            seconds, peak = _timed([*mkdocs, str(work / "site")], project)
+            build.append(seconds)
+            rss.append(peak)
+            floor_s.append(_timed([*mkdocs, str(work / "floor-site")], floor)[0])
+    with stage("bench", f"{corpus_name}: rebuilds after an edit"):
+        rebuild = [_rebuild(project, work / "site") for _ in range(max(1, runs // 2))]
     corpus, _ = load_corpus(project)
     return {
         "corpus": "real site" if excerpts is None else "synthetic",

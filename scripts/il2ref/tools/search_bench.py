@@ -205,10 +205,10 @@ def main() -> int:
     import shutil
     import subprocess
     import sys
-    import time
 
     from playwright.sync_api import sync_playwright
 
+    from il2ref.core.progress import stage
     from il2ref.editions.chromium import CHROMIUM, CHROMIUM_ARGS
     from il2ref.editions.export import SHIM
     from il2ref.load.edition import commit
@@ -223,11 +223,10 @@ def main() -> int:
     shutil.rmtree(work, ignore_errors=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     for name, config in (("online", "mkdocs.yml"), ("offline", "mkdocs.offline.yml")):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", config,
-                        "--site-dir", str(work / name)], cwd=root, env=env, check=True)
-        print(f"search bench: built the {name} site in {time.perf_counter() - started:.1f} s",
-              flush=True)
+        with stage("search bench", f"building the {name} site"):
+            subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f",
+                            config, "--site-dir", str(work / name)], cwd=root, env=env,
+                           check=True)
     shim = work / "offline" / "assets" / "javascripts" / "iframe-worker-shim.js"
     shutil.copy(root / SHIM, shim)  # as the export does: search from file:// needs it
     server, url = _serve(work / "online")
@@ -237,11 +236,11 @@ def main() -> int:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for name, home in (("online", url),
                                ("offline zip", (work / "offline" / "index.html").as_uri())):
-                started = time.perf_counter()
-                answers[name] = run(browser.new_page(), home, questions)
+                with stage("search bench", f"{len(questions)} questions, {name}"):
+                    answers[name] = run(browser.new_page(), home, questions)
                 s = score(answers[name])
-                print(f"search bench: {name}: top-1 {s.top1_pct:.0f}%, top-3 {s.top3_pct:.0f}% "
-                      f"of {s.asked} in {time.perf_counter() - started:.1f} s", flush=True)
+                print(f"search bench: {name}: top-1 {s.top1_pct:.0f}%, top-3 {s.top3_pct:.0f}%",
+                      flush=True)
             browser.close()
     finally:
         server.shutdown()
