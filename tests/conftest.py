@@ -123,16 +123,21 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def axe_violations(browser: Any, urls: list[str], *, scheme: str, palette: str,
-                   viewport: dict[str, int]) -> dict[str, list[str]]:
-    """url -> axe-core's WCAG 2.1 AA violations there, in one palette at one width."""
+                   viewport: dict[str, int],
+                   requests: list[str] | None = None) -> dict[str, list[str]]:
+    """url -> axe-core's WCAG 2.1 AA violations there, in one palette at one width. Given a
+    `requests` list, the same crawl also records every request the pages make, each page
+    opened until the network is idle (one crawl instead of two)."""
     axe = AXE.read_text(encoding="utf-8")
     # axe is the test's own script, injected inline: the page's policy (checked on its own in
     # test_publishing and test_hostile_outputs) would rightly refuse it.
     context = browser.new_context(color_scheme=scheme, viewport=viewport, bypass_csp=True)
+    if requests is not None:
+        context.on("request", lambda r: requests.append(r.url))
     page = context.new_page()
     found = {}
     for url in urls:
-        page.goto(url)
+        page.goto(url, wait_until="networkidle" if requests is not None else "load")
         assert page.get_attribute("body", "data-md-color-scheme") == palette
         page.add_script_tag(content=axe)
         violations = page.evaluate(

@@ -9,10 +9,12 @@ import re
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import lxml.html
 import pytest
+from test_search_benchmark import judge
 
 from conftest import BUILT, ROOT, copy_project
 from il2ref import __version__
@@ -21,6 +23,7 @@ from il2ref.load.config import placeholder, read_config, site_url
 from il2ref.load.corpus import load_corpus
 from il2ref.load.edition import ENV as EDITION_ENV
 from il2ref.load.edition import edition_id, release_or_commit
+from il2ref.tools import search_bench
 
 
 def test_an_export_with_the_placeholder_address_is_refused(
@@ -236,6 +239,24 @@ def test_offline_bundle_works_from_disk_with_no_network(dist: Path, names: dict[
     context.close()
     outside = [u for u in requests if not u.startswith("file://")]
     assert requests and outside == []
+
+
+@pytest.mark.browser
+def test_search_answers_the_benchmark_from_the_offline_zip(dist: Path, names: dict[str, str],
+                                                           browser: Any,
+                                                           tmp_path: Path) -> None:
+    with zipfile.ZipFile(dist / "files" / names["offline"]) as z:
+        z.extractall(tmp_path)
+    home = tmp_path / Path(names["offline"]).stem / "index.html"
+    context = browser.new_context()
+    outside: list[str] = []
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+        "file://") else (outside.append(route.request.url), route.abort()))
+    page = context.new_page()
+    answers = search_bench.run(page, home.as_uri(), search_bench.load_questions(ROOT))
+    context.close()
+    assert outside == []
+    judge("offline zip", answers)
 
 
 def test_self_test_answers_are_folded_and_cited(built_site: Path) -> None:

@@ -7,7 +7,6 @@ them on the Performance page."""
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +41,9 @@ def test_the_runner_can_fail() -> None:
     assert sb.score([sb.Answer(q, ())]) == sb.Score(1, 0, 0)
 
 
-def _judge(where: str, answers: list[sb.Answer]) -> None:
+def judge(where: str, answers: list[sb.Answer]) -> None:
+    """Print the per-kind table and hold the floor (the offline run, which needs the export,
+    is in test_export.py: `make test` runs each file's tests in one of two workers)."""
     table = sb.markdown({where: answers}, edition=where)
     print(f"\nSearch benchmark, {where}:\n{table}")
     total = sb.score(answers)
@@ -52,25 +53,7 @@ def _judge(where: str, answers: list[sb.Answer]) -> None:
 
 @pytest.mark.browser
 def test_search_answers_the_benchmark_online(search_page: Any) -> None:
-    _judge("online", [sb.Answer(q, sb.ask(search_page, q.query)) for q in QUESTIONS])
-
-
-@pytest.mark.browser
-def test_search_answers_the_benchmark_from_the_offline_zip(dist: Path, names: dict[str, str],
-                                                           browser: Any,
-                                                           tmp_path: Path) -> None:
-    with zipfile.ZipFile(dist / "files" / names["offline"]) as z:
-        z.extractall(tmp_path)
-    home = tmp_path / Path(names["offline"]).stem / "index.html"
-    context = browser.new_context()
-    outside: list[str] = []
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
-        "file://") else (outside.append(route.request.url), route.abort()))
-    page = context.new_page()
-    answers = sb.run(page, home.as_uri(), QUESTIONS)
-    context.close()
-    assert outside == []
-    _judge("offline zip", answers)
+    judge("online", [sb.Answer(q, sb.ask(search_page, q.query)) for q in QUESTIONS])
 
 
 def test_the_published_scores_are_for_these_questions(built_site: Path) -> None:

@@ -84,7 +84,9 @@ def _slug(path: str) -> str:
 
 def ask(page: Any, query: str) -> tuple[str, ...]:
     """Type a query into the search box as a whole (one input event, as a paste would) and read
-    the distinct result pages once Material's worker has answered and the list is still."""
+    the distinct result pages Material lists for it. The box is emptied first, so the list
+    read is this query's: Material sends the worker one query per keystroke and draws its
+    answer at once, so the first list after emptying is the answer."""
     page.fill(BOX, "")
     page.press(BOX, "End")  # Material queries on keyup: fill() alone sends none
     page.wait_for_selector(LINKS, state="detached", timeout=10_000)
@@ -93,18 +95,14 @@ def ask(page: Any, query: str) -> tuple[str, ...]:
     # Paths below the folder of the page the box is on (the home page): online or from disk.
     read = ("els => els.map(e => decodeURIComponent(new URL(e.href).pathname).slice("
             "decodeURIComponent(location.pathname).replace(/[^/]*$/, '').length))")
-    last: list[str] | None = None
-    for _ in range(200):  # at most 10 s
-        now = page.eval_on_selector_all(LINKS, read)
-        if not now and "No matching" not in (page.text_content(META) or ""):
-            last = None
-        elif now == last:
+    found: list[str] = []
+    for _ in range(500):  # at most 10 s
+        found = page.eval_on_selector_all(LINKS, read)
+        if found or "No matching" in (page.text_content(META) or ""):
             break
-        else:
-            last = now
-        page.wait_for_timeout(50)
+        page.wait_for_timeout(20)
     seen: list[str] = []
-    for href in last or []:
+    for href in found:
         slug = _slug(href)
         if slug not in seen:
             seen.append(slug)
