@@ -128,6 +128,7 @@
     restore();
     form.hidden = false;
     update();
+    document.documentElement.classList.add("check-ready");  // extra.css: the lists may show
   }
 
   function init() {
