@@ -26,7 +26,8 @@ def glossary_markdown(pairs: list[tuple[str, str]]) -> str:
 
 
 KIND_NAMES = {"lay": "lay", "nursing": "ward", "abbreviation": "abbreviation",
-              "spelling": "spelling", "brand": "brand", "synonym": "synonym"}
+              "spelling": "spelling", "brand": "brand", "synonym": "synonym",
+              "related": "related"}
 
 
 def vocabulary_markdown(terms: list[Term], pages: list[Page]) -> str:
