@@ -90,6 +90,10 @@ def ask(page: Any, query: str) -> tuple[str, ...]:
     page.fill(BOX, "")
     page.press(BOX, "End")  # Material queries on keyup: fill() alone sends none
     page.wait_for_selector(LINKS, state="detached", timeout=10_000)
+    for _ in range(500):  # and the last query's "No matching documents" is gone too
+        if "No matching" not in (page.text_content(META) or ""):
+            break
+        page.wait_for_timeout(20)
     page.fill(BOX, query)
     page.press(BOX, "End")
     # Paths below the folder of the page the box is on (the home page): online or from disk.
