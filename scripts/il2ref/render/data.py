@@ -125,9 +125,10 @@ def export_schema() -> dict[str, Any]:
     return definition
 
 
+def json_text(value: object) -> str:
+    """How every JSON edition is written: UTF-8 as is, indented, one final newline."""
+    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
 def schema_text() -> str:
-    return json.dumps(export_schema(), ensure_ascii=False, indent=2) + "\n"
-
-
-def write_json(data: dict, path: Path) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return json_text(export_schema())

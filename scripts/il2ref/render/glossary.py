@@ -7,6 +7,7 @@ import json
 import re
 
 from il2ref.core.model import Page, Term
+from il2ref.core.schema import schema
 from il2ref.render.markup import Trusted, escape
 
 _ABBR = re.compile(r"^\*\[(?P<abbr>[^\]]+)\]:\s*(?P<text>.+)$")
@@ -25,9 +26,13 @@ def glossary_markdown(pairs: list[tuple[str, str]]) -> str:
     return Trusted(f"{table}\n\n/// table-caption\nAbbreviations and their meanings\n///")
 
 
-KIND_NAMES = {"lay": "lay", "nursing": "ward", "abbreviation": "abbreviation",
-              "spelling": "spelling", "brand": "brand", "synonym": "synonym",
-              "related": "related"}
+HIDDEN = {"misspelling"}  # known to search, never listed: a list of slips would teach them
+
+
+def kind_titles() -> dict[str, str]:
+    """Each kind of reader's word and its title, from the schema (the one list of kinds)."""
+    words = schema()["$defs"]["vocabulary_term"]["properties"]["words"]["properties"]
+    return {kind: spec["title"].lower() for kind, spec in words.items()}
 
 
 def vocabulary_markdown(terms: list[Term], pages: list[Page]) -> str:
@@ -37,10 +42,11 @@ def vocabulary_markdown(terms: list[Term], pages: list[Page]) -> str:
     if not terms:
         return Trusted("No search vocabulary yet (`docs/includes/vocabulary.yaml`).")
     titles = {p.slug: p.title for p in pages}
+    kinds = kind_titles()
     rows = ["| Term | Readers' words | Page |", "|---|---|---|"]
     for t in sorted(terms, key=lambda t: t.term.casefold()):
-        words = "; ".join(f"{', '.join(escape(w) for w in ws)} ({KIND_NAMES[k]})"
-                          for k, ws in t.words if k in KIND_NAMES)
+        words = "; ".join(f"{', '.join(escape(w) for w in ws)} ({kinds[k]})"
+                          for k, ws in t.words if k not in HIDDEN)
         if words:
             rows.append(f"| {escape(t.term)} | {words} | [{escape(titles[t.page])}]"
                         f"({t.page}.md) |")
@@ -64,6 +70,6 @@ def search_terms_js(terms: list[Term], pages: list[Page], *, directory_urls: boo
     for t in terms:
         pool.append([t.term, t.page, titles[t.page]])
         pool += [[w, t.page, f"{t.term}: {titles[t.page]}"]
-                 for kind, words in t.words if kind != "misspelling" for w in words]
+                 for kind, words in t.words if kind not in HIDDEN for w in words]
     data = {"directoryUrls": directory_urls, "pool": pool, "try": [list(x) for x in TRY]}
     return f"window.IL2REF_SEARCH_TERMS = {json.dumps(data, ensure_ascii=True)};\n"

@@ -6,13 +6,12 @@ its own editions."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from il2ref import __version__
 from il2ref.core.editions import file_names
 from il2ref.core.model import Corpus
-from il2ref.render.data import dataset, schema_text, to_csv
+from il2ref.render.data import dataset, json_text, schema_text, to_csv
 from il2ref.render.fhir import rules_bundle
 
 FILES = "files"  # the folder the Downloads page links into
@@ -23,15 +22,11 @@ def data_files(corpus: Corpus, texts: dict[str, str], *, edition: str, built: st
     """(file name, bytes) of each data edition; `texts` as `citations.plain_texts` gives them."""
     names = file_names(__version__, built)
     data = dataset(corpus, texts, version=__version__, edition=edition, built=built)
-
-    def dumped(value: object) -> bytes:
-        return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode()
-
     bundle = rules_bundle(corpus, texts, edition=edition, built=built, site_url=site_url)
-    return [(names["json"], dumped(data)), (names["schema"], schema_text().encode()),
+    return [(names["json"], json_text(data).encode()), (names["schema"], schema_text().encode()),
             (names["excerpts_csv"], to_csv(data["excerpts"], edition).encode()),
             (names["rules_csv"], to_csv(data["rules"], edition).encode()),
-            (names["fhir"], dumped(bundle))]
+            (names["fhir"], json_text(bundle).encode())]
 
 
 def write(files: list[tuple[str, bytes]], folder: Path) -> None:
