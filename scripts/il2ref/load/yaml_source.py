@@ -6,6 +6,7 @@ the data for validation and the nodes to map a field path back to `line:col`.
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -309,8 +310,33 @@ def _friendly(problem: str, line_text: str = "") -> str:
     return problem
 
 
+# `make serve` only (set by the hook): each file's last reading, reused while its bytes are
+# the same; a rebuild after one edit then reads one file. Everything `_read` returns is a
+# function of the bytes and the file's display name alone.
+REMEMBER = {"on": False}
+_READ: dict[str, tuple[bytes, Any, str, list[Diagnostic]]] = {}
+
+
 def load(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
     """Read one YAML file safely. Returns the document, or None with diagnostics."""
+    if not REMEMBER["on"] or path.stat().st_size > MAX_BYTES:
+        return _read(path, display)
+    kept = _READ.get(display)
+    if kept is None or kept[0] != path.read_bytes():
+        doc, problems = _read(path, display)
+        if doc is None:
+            return doc, problems
+        # Keyed by the text this reading parsed (a strict UTF-8 decoding: the bytes exactly).
+        # Callers may change what they are given: the kept copy is never handed out.
+        kept = _READ[display] = (doc.text.encode("utf-8"), copy.deepcopy(doc.data), doc.text,
+                                 problems)
+        return doc, problems
+    _, data, text, problems = kept
+    # Without its node tree: `position` composes it again from the text if a message needs it.
+    return YamlDocument(display, copy.deepcopy(data), None, text), list(problems)
+
+
+def _read(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
     size = path.stat().st_size
     if size > MAX_BYTES:
         return None, [

@@ -18,6 +18,7 @@ from il2ref.render.markup import Trusted, attribute, escape, html_text
 from il2ref.render.rule_tables import all_rules, rules_table, unseen_line
 
 
+@lru_cache(maxsize=8192)  # a pure function of the text; a rebuild asks for the same ones
 def _yaml(text: str) -> Trusted:
     """A front matter value: MkDocs and Material write `title` and `description` into the
     page's HTML as they are (`<title>`, the meta description, navigation), so the text is

@@ -37,7 +37,7 @@ from il2ref.render.glossary import (
     vocabulary_markdown,
 )
 from il2ref.render.schema_doc import actions_markdown, codes_markdown, schema_markdown
-from il2ref.site import citations, data_files, html, markers, pages, search_worker
+from il2ref.site import citations, data_files, html, markers, pages, rebuild_cache, search_worker
 
 log = get_plugin_logger("il2ref")
 ABBREVIATIONS = Path("docs/includes/abbreviations.md")
@@ -90,6 +90,7 @@ def configure(config: MkDocsConfig) -> Build:
         raise PluginError("scripts/il2ref/core/page.schema.json changed while `make serve` was "
                           "running; its lists and titles are read when it starts: restart it")
     root = Path(config.config_file_path).resolve().parent
+    rebuild_cache.start_build()
     try:  # before MkDocs empties site_dir: a bad date variable keeps the last good site
         built = build_date()
     except BuildDateError as wrong:
@@ -160,6 +161,9 @@ def add_pages(build: Build, files: Files, config: MkDocsConfig) -> Files:
         # A shallow clone would publish a wrong "What changed" page: a warning, which fails
         # --strict. A folder without git just says so on the page.
         (log.warning if wrong else log.info)("What changed: %s", why)
+    # Every plugin's on_config has run by now: Material's search index exists.
+    search: Any = config.plugins.get("material/search") or config.plugins.get("search")
+    rebuild_cache.reuse_search(getattr(search, "search_index", None))
     bibtex: Any = config.plugins.get("bibtex")
     if bibtex is not None and bibtex.registry is not None:
         citations.format_cited(bibtex.registry, build.corpus, build.root / CACHE_DIR)
@@ -201,4 +205,5 @@ def finish_page(build: Build, output: str) -> str:
     under `make serve` with broken data, the errors at the top of the page."""
     if build.problem:
         output = html.with_problem_banner(output, build.problem)
-    return html.with_csp_meta(search_worker.with_wrapper(output), offline=build.offline)
+    return html.with_csp_meta(search_worker.with_wrapper(output), offline=build.offline,
+                              serving=SERVING["on"])

@@ -44,7 +44,7 @@ def inline_script_hashes(html: str) -> set[str]:
 
 
 def content_security_policy(hashes: set[str] | list[str], *, meta: bool = False,
-                            offline: bool = False) -> str:
+                            offline: bool = False, serving: bool = False) -> str:
     """Nothing loads from outside the site, and only the site's own scripts run: its files
     and the inline scripts whose hashes are given. `meta`: the policy as a page's <meta>
     carries it, without `frame-ancestors`, which browsers ignore there (and Chromium logs as
@@ -52,7 +52,10 @@ def content_security_policy(hashes: set[str] | list[str], *, meta: bool = False,
     # Offline, the search worker runs in an iframe whose script iframe-worker's shim writes
     # inline, with the page's own path in it: no fixed hash allows it, so scripts inline in
     # the site's own pages are allowed there. Nothing may still load from outside the site.
-    scripts = ["'unsafe-inline'"] if offline else sorted(hashes)
+    # Under `make serve`, MkDocs adds its live-reload script to every response, with the
+    # build's time in it: no hash can allow it, and without it no saved edit ever reloads
+    # the editor's browser (the local preview only; never a published edition).
+    scripts = ["'unsafe-inline'"] if offline or serving else sorted(hashes)
     directives = [
         "default-src 'self'",
         " ".join(["script-src 'self'", *scripts]),
@@ -70,11 +73,12 @@ def content_security_policy(hashes: set[str] | list[str], *, meta: bool = False,
     return "; ".join(directives)
 
 
-def with_csp_meta(page: str, *, offline: bool = False) -> str:
+def with_csp_meta(page: str, *, offline: bool = False, serving: bool = False) -> str:
     """The page with its policy as the first thing after its charset, before any script (a
     policy applies only to what follows it). Its own inline scripts' hashes, so each page
     allows exactly what it runs (offline: see content_security_policy)."""
-    policy = content_security_policy(inline_script_hashes(page), meta=True, offline=offline)
+    policy = content_security_policy(inline_script_hashes(page), meta=True, offline=offline,
+                                     serving=serving)
     tag = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
     charset = _CHARSET.search(page)
     if charset is None:

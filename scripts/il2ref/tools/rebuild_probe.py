@@ -1,9 +1,16 @@
-"""`python -m il2ref.tools.rebuild_probe SITE_DIR`, run in a project folder by `make bench`:
-like `mkdocs serve`, one process with the config reloaded for a rebuild after one YAML edit.
-Prints the rebuild's seconds; the edit is undone."""
+"""Rebuilds as `mkdocs serve` does them, in one process: run in a project folder.
+
+`python -m il2ref.tools.rebuild_probe SITE_DIR` (`make bench`): the seconds of one rebuild
+after a YAML edit (the edit is undone).
+`python -m il2ref.tools.rebuild_probe --steps EDITS.json OUT_DIR` (the tests): builds OUT_DIR/0,
+then for each edit (`{"path": ..., "text": ...}`, text null to delete the file) applies it and
+builds OUT_DIR/1, 2, ... in the same process, so every rebuild may reuse what the ones before
+it kept (il2ref.site.rebuild_cache). Each is compared with a clean build in a new process.
+"""
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
@@ -11,25 +18,46 @@ from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+SERVE_URL = "http://127.0.0.1:8000/"
 
-def _once(site_dir: str) -> None:
-    config = load_config("mkdocs.yml", site_dir=site_dir)
+
+def serve_build(site_dir: str | Path) -> float:
+    """One build as `mkdocs serve` makes it (its start-up event, its site URL); seconds."""
+    start = time.perf_counter()
+    config = load_config("mkdocs.yml", site_dir=str(site_dir))
     config.plugins.on_startup(command="serve", dirty=False)
-    build(config)
+    config.site_url = SERVE_URL
+    build(config, serve_url=SERVE_URL)
+    return time.perf_counter() - start
+
+
+def steps(edits_file: Path, out: Path) -> None:
+    serve_build(out / "0")
+    for n, edit in enumerate(json.loads(edits_file.read_text(encoding="utf-8")), start=1):
+        path = Path(edit["path"])
+        if edit["text"] is None:
+            path.unlink()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(edit["text"], encoding="utf-8")
+        serve_build(out / str(n))
 
 
 def main(site_dir: str) -> None:
-    _once(site_dir)
-    data = sorted(Path("docs/data").glob("*.yaml"))[0]
+    from il2ref.tools.serve_probe import edited_file
+
+    serve_build(site_dir)
+    data = edited_file(Path.cwd())
     text = data.read_text(encoding="utf-8")
     data.write_text(text.replace("claim: ", "claim: Edited. ", 1), encoding="utf-8")
     try:
-        start = time.perf_counter()
-        _once(site_dir)
-        print(time.perf_counter() - start)
+        print(serve_build(site_dir))
     finally:
         data.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--steps":
+        steps(Path(sys.argv[2]), Path(sys.argv[3]))
+    else:
+        main(sys.argv[1])

@@ -1,0 +1,111 @@
+"""`make serve` reuses what an edit did not change (issue #27, il2ref.site.rebuild_cache): after
+each kind of edit an editor makes, the site its rebuild wrote is byte-identical to a clean build
+of the same files in a new process."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ENV, copy_project
+
+
+def _copied_page(project: Path) -> str:
+    """A new page file: an existing one with every id, the title and the order changed."""
+    data = yaml.safe_load((project / "docs/data/mechanism.yaml").read_text(encoding="utf-8"))
+
+    def rename(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "id" and isinstance(value, str):
+                    node[key] = f"copy-{value}"
+                else:
+                    rename(value)
+        elif isinstance(node, list):
+            for value in node:
+                rename(value)
+
+    rename(data)
+    data["title"], data["order"] = "A copied page", int(data.get("order", 0)) + 50
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def _edits(project: Path) -> list[tuple[str, dict[str, str | None]]]:
+    def changed(path: str, old: str, new: str) -> dict[str, str | None]:
+        text = (project / path).read_text(encoding="utf-8")
+        assert old in text, (path, old)
+        return {"path": path, "text": text.replace(old, new, 1)}
+
+    outline = sorted((project / "docs/data/sources").glob("*.yaml"))[0].relative_to(project)
+    return [
+        ("an excerpt's claim", changed("docs/data/renal.yaml", "claim: ", "claim: Edited. ")),
+        ("a rule's criterion", changed("docs/data/renal.yaml", "criterion: ",
+                                       "criterion: Edited ")),
+        ("a reference's title", changed("references.bib", "title = {", "title = {Edited ")),
+        ("a source outline", changed(outline.as_posix(), "title: ", "title: Edited ")),
+        ("a hand-written page", changed("docs/about.md", "\n## ", "\nAn edited line.\n\n## ")),
+        ("the abbreviations every page appends",
+         changed("docs/includes/abbreviations.md", "*[", "*[XYZQ]: An edited abbreviation\n*[")),
+        ("the readers' words", changed("docs/includes/vocabulary.yaml",
+                                       "synonym: [pitting oedema,",
+                                       "synonym: [edited swelling, pitting oedema,")),
+        ("a page file added", {"path": "docs/data/copied-page.yaml",
+                               "text": _copied_page(project)}),
+        ("that file deleted", {"path": "docs/data/copied-page.yaml", "text": None}),
+    ]
+
+
+def _differences(one: Path, two: Path) -> list[str]:
+    found: list[str] = []
+
+    def walk(cmp: filecmp.dircmp[str], here: str) -> None:
+        found.extend(f"{here}{name} (only in one)" for name in cmp.left_only + cmp.right_only)
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files,
+                                               shallow=False)
+        found.extend(f"{here}{name}" for name in mismatch + errors)
+        for name, sub in cmp.subdirs.items():
+            walk(sub, f"{here}{name}/")
+
+    walk(filecmp.dircmp(one, two), "")
+    return found
+
+
+def _probe(project: Path, *args: str) -> None:
+    out = subprocess.run([sys.executable, "-m", "il2ref.tools.rebuild_probe", *args],
+                         cwd=project, env=ENV, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+
+
+def test_every_rebuild_under_serve_equals_a_clean_build(tmp_path: Path) -> None:
+    served = copy_project(tmp_path / "served")
+    edits = _edits(served)
+    (tmp_path / "edits.json").write_text(json.dumps([e for _, e in edits]), encoding="utf-8")
+    _probe(served, "--steps", str(tmp_path / "edits.json"), str(tmp_path / "served-sites"))
+
+    clean = copy_project(tmp_path / "clean")
+    for n, (what, edit) in enumerate([("nothing", None), *edits]):
+        if edit is not None:
+            path = clean / str(edit["path"])
+            if edit["text"] is None:
+                path.unlink()
+            else:
+                path.write_text(str(edit["text"]), encoding="utf-8")
+        # A new process: nothing kept from any build before.
+        _probe(clean, "--steps", str(tmp_path / "none.json"), str(tmp_path / f"clean-{n}"))
+        served_site = tmp_path / "served-sites" / str(n)
+        assert _differences(served_site, tmp_path / f"clean-{n}" / "0") == [], what
+    # The edits reached the pages: the comparison is not of two unchanged sites.
+    assert "Edited." in (tmp_path / "served-sites/1/renal/index.html").read_text("utf-8")
+    assert (tmp_path / "served-sites/8/copied-page/index.html").is_file()
+    assert not (tmp_path / "served-sites/9/copied-page").exists()
+
+
+@pytest.fixture(autouse=True)
+def _no_edits(tmp_path: Path) -> None:
+    (tmp_path / "none.json").write_text("[]", encoding="utf-8")
