@@ -3,13 +3,15 @@ tests call directly. Listed in mkdocs.yml under `hooks:`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from il2ref.site import build, rebuild_cache
+from il2ref.site import build, rebuild_cache, watcher
 
 _this_build: dict[str, build.Build] = {}  # the one build in progress, replaced by on_config
 
@@ -63,6 +65,10 @@ def on_post_template(output_content: str, *, template_name: str, config: MkDocsC
     if not template_name.endswith(".html"):
         return output_content
     return build.finish_page(_this_build["now"], output_content)
+
+
+def on_serve(server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+    return watcher.notice_saves_at_once(server)
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:

@@ -42,12 +42,27 @@ def test_floor_builds_every_page_the_site_has(tmp_path: Path, built_site: Path) 
     assert by_source.count('class="record-id"') > 300
 
 
-def test_results_table() -> None:
-    row = {"corpus": "synthetic", "excerpts": 10000, "pages": 1000, "validate_s": 1.5,
+def test_results_table_shows_each_target_beside_its_number() -> None:
+    row = {"corpus": "synthetic", "excerpts": 10000, "pages": 1000, "validate_s": 2.5,
            "validate_cached_s": 0.4, "build_s": 50.0, "first_build_s": 52.0, "rebuild_s": 1.9,
-           "floor_s": 40.0, "ratio_to_floor": 1.25, "peak_rss_mb": 800.0}
+           "edit_to_reload_s": 9.0, "floor_s": 40.0, "ratio_to_floor": 1.25,
+           "peak_rss_mb": 800.0, "targets": {"ratio_to_floor": 1.3, "validate_s": 2.0}}
     assert table([row]).splitlines()[2] == (
-        "| synthetic | 10,000 | 1,000 | 1.5 | 0.4 | 50.0 | 52.0 | 1.9 | 40.0 | 1.25 | 800.0 |")
+        "| synthetic | 10,000 | 1,000 | 2.5 (misses ≤ 2) | 0.4 | 50.0 | 52.0 | 1.9 | 9.0 | 40.0 "
+        "| 1.25 (meets ≤ 1.3) | – | – | 800.0 |")
+
+
+def test_the_profile_table_puts_the_largest_gap_over_the_floor_first() -> None:
+    from il2ref.tools.bench import profile_table
+
+    row = {"corpus": "real site", "excerpts": 381, "profile": {
+        "build": {"Markdown to HTML (Python-Markdown)": 1.9, "config: il2ref hook": 0.5,
+                  "total": 3.0},
+        "floor": {"Markdown to HTML (Python-Markdown)": 1.7, "total": 2.0}}}
+    lines = profile_table([row]).splitlines()
+    assert lines[0] == "**Real site** (one clean build each: 3.0 s against 2.0 s)"
+    assert lines[4:6] == ["| config: il2ref hook | 0.5 | 0 | +0.5 |",
+                          "| Markdown to HTML (Python-Markdown) | 1.9 | 1.7 | +0.2 |"]
 
 
 def test_large_groups_are_split_so_each_page_carries_a_short_navigation(tmp_path: Path) -> None:
@@ -82,11 +97,15 @@ def test_the_bench_says_each_stage_as_it_starts_and_its_time(
 
     monkeypatch.setattr(bench, "_timed", lambda cmd, cwd: (0.5, 100.0))
     monkeypatch.setattr(bench, "_rebuild", lambda project, site: 0.5)
+    monkeypatch.setattr(bench, "_profile", lambda project: {"total": 0.5})
+    monkeypatch.setattr(bench, "_edit_to_reload", lambda project, edits: 0.5)
     row = bench.measure(ROOT, 20, 1, tmp_path)
     said = capfd.readouterr().err
     assert re.findall(r"^bench: (.+?) … \d+\.\d s$", said, re.MULTILINE) == [
         "20 excerpts: writing the corpus and its floor",
         "20 excerpts: cold validation and first build",
         "20 excerpts: run 1 of 1 (validate, build, floor)",
-        "20 excerpts: rebuilds after an edit"], said
+        "20 excerpts: rebuilds after an edit",
+        "20 excerpts: profile of one build and of its floor",
+        "20 excerpts: edit to reload under mkdocs serve, in Chromium"], said
     assert row["ratio_to_floor"] == 1.0

@@ -36,6 +36,27 @@ def test_the_pinned_mkdocs_bibtex_still_has_what_the_adapter_fills() -> None:
     assert isinstance(PandocRegistry.__dict__["bib_data_bibtex"], cached_property)
 
 
+def test_mkdocs_bibtex_reads_the_validations_parse_of_references_bib() -> None:
+    """share_parse replaces the name the pinned registry module parses with: a release that
+    stops calling it would parse the file twice again (slow, not wrong), one that stops
+    importing it would make share_parse fail here."""
+    import mkdocs_bibtex.registry
+
+    from il2ref.load.bibliography import parsed
+    from il2ref.site.citations import share_parse
+
+    assert "parse_file(bibfile)" in Path(mkdocs_bibtex.registry.__file__).read_text("utf-8")
+    real = mkdocs_bibtex.registry.parse_file
+    try:
+        share_parse()
+        registry = _registry(ROOT)
+        text = (ROOT / "references.bib").read_text(encoding="utf-8")
+        assert set(registry.bib_data.entries) == set(parsed(text).entries)
+        assert registry.bib_data.entries["dutcher2014"] is parsed(text).entries["dutcher2014"]
+    finally:
+        mkdocs_bibtex.registry.parse_file = real
+
+
 def test_every_cited_reference_is_formatted_once_as_written(corpus: Corpus) -> None:
     registry = _registry(ROOT)
     format_cited(registry, corpus, None)

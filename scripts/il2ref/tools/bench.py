@@ -122,6 +122,22 @@ def make_floor(project: Path, dest: Path) -> Path:
     return dest
 
 
+def make_plain(floor: Path, dest: Path) -> Path:
+    """The same pages' words as the floor, built as plainly as Material allows: no Markdown
+    extensions, no navigation, no custom templates, no citations (search only). The real
+    site's cost against it is everything the reference adds."""
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(floor / "docs", dest / "docs")
+    config = {"site_name": "Plain", "theme": {"name": "material", "font": False},
+              "plugins": ["search"], "strict": False}
+    (dest / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    return dest
+
+
+TARGETS = {"ratio_to_floor": 1.3, "ratio_to_plain": 2.0, "validate_s": 2.0,
+           "edit_to_reload_s": 1.0, "suite_s": 360.0}
+
+
 def _timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
     """(seconds, peak RSS in MB) of one child process."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -136,13 +152,25 @@ def _timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
-def _rebuild(project: Path, site: Path) -> float:
+def _tool(module: str, project: Path, *args: str) -> str:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    out = subprocess.run([sys.executable, "-m", "il2ref.tools.rebuild_probe", str(site)],
-                         cwd=project, env=env, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-m", module, *args], cwd=project, env=env,
+                         capture_output=True, text=True)
     if out.returncode:
         raise RuntimeError(out.stderr[-2000:])
-    return float(out.stdout.strip().splitlines()[-1])
+    return out.stdout.strip().splitlines()[-1]
+
+
+def _rebuild(project: Path, site: Path) -> float:
+    return float(_tool("il2ref.tools.rebuild_probe", project, str(site)))
+
+
+def _profile(project: Path) -> dict[str, float]:
+    return dict(json.loads(_tool("il2ref.tools.build_profile", project)))
+
+
+def _edit_to_reload(project: Path, edits: int) -> float:
+    return float(_tool("il2ref.tools.serve_probe", project, str(edits)))
 
 
 def measure(root: Path, excerpts: int | None, runs: int, work: Path) -> dict[str, object]:
@@ -151,8 +179,9 @@ def measure(root: Path, excerpts: int | None, runs: int, work: Path) -> dict[str
     with stage("bench", f"{corpus_name}: writing the corpus and its floor"):
         project = make_corpus(root, work / f"corpus-{name}", excerpts)
         floor = make_floor(project, work / f"floor-{name}")
+        plain = make_plain(floor, work / f"plain-{name}") if excerpts is None else None
     mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "--site-dir"]
-    validate, build, floor_s, rss = [], [], [], []
+    validate, build, floor_s, plain_s, rss = [], [], [], [], []
     # A fresh clone has no .cache/: pandoc formats every reference and the schema is compiled.
     # Reported on their own; the runs below are rebuilds.
     shutil.rmtree(project / ".cache", ignore_errors=True)
@@ -165,7 +194,8 @@ def measure(root: Path, excerpts: int | None, runs: int, work: Path) -> dict[str
         first, peak = _timed([*mkdocs, str(work / "site")], project)
     rss.append(peak)
     for run in range(runs):
-        with stage("bench", f"{corpus_name}: run {run + 1} of {runs} (validate, build, floor)"):
+        with stage("bench", f"{corpus_name}: run {run + 1} of {runs} (validate, build, floor"
+                            f"{', plain' if plain else ''})"):
             start = time.perf_counter()
             load_corpus(project)
             validate.append(time.perf_counter() - start)
@@ -173,10 +203,16 @@ def measure(root: Path, excerpts: int | None, runs: int, work: Path) -> dict[str
             build.append(seconds)
             rss.append(peak)
             floor_s.append(_timed([*mkdocs, str(work / "floor-site")], floor)[0])
+            if plain is not None:
+                plain_s.append(_timed([*mkdocs, str(work / "plain-site")], plain)[0])
     with stage("bench", f"{corpus_name}: rebuilds after an edit"):
         rebuild = [_rebuild(project, work / "site") for _ in range(max(1, runs // 2))]
+    with stage("bench", f"{corpus_name}: profile of one build and of its floor"):
+        profile = {"build": _profile(project), "floor": _profile(floor)}
+    with stage("bench", f"{corpus_name}: edit to reload under mkdocs serve, in Chromium"):
+        reload_s = _edit_to_reload(project, 5 if excerpts is None or excerpts <= 1000 else 2)
     corpus, _ = load_corpus(project)
-    return {
+    row: dict[str, object] = {
         "corpus": "real site" if excerpts is None else "synthetic",
         "excerpts": len(corpus.excerpts()), "pages": len(corpus.pages),
         "validate_s": round(validate_cold, 3),
@@ -184,24 +220,84 @@ def measure(root: Path, excerpts: int | None, runs: int, work: Path) -> dict[str
         "build_s": round(statistics.median(build), 2),
         "first_build_s": round(first, 2),
         "rebuild_s": round(statistics.median(rebuild), 2),
+        "edit_to_reload_s": round(reload_s, 2),
         "floor_s": round(statistics.median(floor_s), 2),
         "ratio_to_floor": round(statistics.median(build) / statistics.median(floor_s), 2),
         "peak_rss_mb": round(max(rss), 1),
+        "profile": profile,
     }
+    targets = {"ratio_to_floor": TARGETS["ratio_to_floor"]}
+    if excerpts is None:
+        targets["edit_to_reload_s"] = TARGETS["edit_to_reload_s"]
+        row["plain_s"] = round(statistics.median(plain_s), 2)
+        row["ratio_to_plain"] = round(statistics.median(build) / statistics.median(plain_s), 2)
+        targets["ratio_to_plain"] = TARGETS["ratio_to_plain"]
+    elif excerpts >= 10000:
+        targets["validate_s"] = TARGETS["validate_s"]
+    row["targets"] = targets
+    return row
+
+
+def _cell(row: dict[str, Any], key: str, digits: str = "") -> str:
+    value = row.get(key)
+    if value is None:
+        return "–"
+    text = f"{value:{digits}}" if digits else str(value)
+    target = row.get("targets", {}).get(key)
+    if target is None:
+        return text
+    met = value <= target
+    return f"{text} ({'meets' if met else 'misses'} ≤ {target:g})"
 
 
 def table(results: list[dict[str, Any]]) -> str:
     head = ("| Corpus | Excerpts | Pages | Validate, compiling the schema (s) "
             "| Validate again (s) "
             "| Full build (s) | First build, empty .cache (s) "
-            "| Rebuild after one edit (s) | Floor (s) | Build / floor | Peak memory (MB) |")
-    lines = [head, "|---|---|---|---|---|---|---|---|---|---|---|"]
+            "| Rebuild after one edit (s) | Edit to reload, make serve (s) "
+            "| Floor (s) | Build / floor | Plain (s) | Build / plain | Peak memory (MB) |")
+    lines = [head, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     lines += [f"| {r.get('corpus', 'synthetic')} | {r['excerpts']:,} | {r['pages']:,} | "
-              f"{r['validate_s']} | {r.get('validate_cached_s', '–')} | "
+              f"{_cell(r, 'validate_s')} | {r.get('validate_cached_s', '–')} | "
               f"{r['build_s']} | {r.get('first_build_s', '–')} | "
-              f"{r['rebuild_s']} | {r['floor_s']} | {r['ratio_to_floor']} | "
-              f"{r['peak_rss_mb']} |" for r in results]
+              f"{r['rebuild_s']} | {_cell(r, 'edit_to_reload_s')} | {r['floor_s']} | "
+              f"{_cell(r, 'ratio_to_floor')} | {_cell(r, 'plain_s')} | "
+              f"{_cell(r, 'ratio_to_plain')} | {r['peak_rss_mb']} |" for r in results]
     return "\n".join(lines) + "\n"
+
+
+def profile_table(results: list[dict[str, Any]]) -> str:
+    """Per corpus, each stage's seconds in one build and in its floor, largest gap first."""
+    out = []
+    for r in results:
+        profile = r.get("profile")
+        if not profile:
+            continue
+        name = "Real site" if r.get("corpus") == "real site" else f"{r['excerpts']:,} excerpts"
+        ours, floor = profile["build"], profile["floor"]
+        stages = sorted(set(ours) | set(floor) - {"total"},
+                        key=lambda k: -(ours.get(k, 0) - floor.get(k, 0)))
+        out += [f"**{name}** (one clean build each: {ours['total']} s against "
+                f"{floor['total']} s)", "",
+                "| Stage | Build (s) | Floor (s) | Difference (s) |", "|---|---|---|---|"]
+        out += [f"| {k} | {ours.get(k, 0)} | {floor.get(k, 0)} | "
+                f"{round(ours.get(k, 0) - floor.get(k, 0), 3):+} |"
+                for k in stages if k != "total" and max(ours.get(k, 0), floor.get(k, 0)) >= 0.01]
+        out.append("")
+    return "\n".join(out)
+
+
+def suite_time(root: Path) -> dict[str, object]:
+    """`make test`'s pytest, timed as CI runs it (two workers)."""
+    with stage("bench", "the test suite (make test's pytest, two workers)"):
+        start = time.perf_counter()
+        out = subprocess.run([sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadfile",
+                              "-q", "-p", "no:cacheprovider"], cwd=root,
+                             capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+    summary = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
+    return {"suite_s": round(seconds, 1), "result": summary, "passed": out.returncode == 0,
+            "targets": {"suite_s": TARGETS["suite_s"]}}
 
 
 def main() -> int:
@@ -215,12 +311,19 @@ def main() -> int:
         # The real site builds in about a second, where noise is a few percent: more runs.
         count = 3 * runs if n is None else runs if n <= 1000 else max(1, runs - 1)
         results.append(measure(root, n, count, work))
-        print(json.dumps(results[-1]), flush=True)
+        print(json.dumps({k: v for k, v in results[-1].items() if k != "profile"}), flush=True)
+    suite = suite_time(root) if os.environ.get("BENCH_SUITE", "1") != "0" else None
     out = root / "bench"
     out.mkdir(exist_ok=True)
-    (out / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    (out / "results.md").write_text(table(results), encoding="utf-8")
-    print(table(results))
+    record = {"corpora": results, "suite": suite}
+    (out / "results.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    text = table(results)
+    if suite is not None:
+        text += (f"\nThe test suite (`make test`'s pytest, two workers): {_cell(suite, 'suite_s')}"
+                 f" s, {suite['result']}.\n")
+    (out / "results.md").write_text(text, encoding="utf-8")
+    (out / "profile.md").write_text(profile_table(results), encoding="utf-8")
+    print(text)
     if os.environ.get("BENCH_SEARCH", "1") != "0":  # the search benchmark (issue #26)
         from il2ref.tools.search_bench import main as search_main
 
