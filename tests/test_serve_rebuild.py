@@ -55,6 +55,10 @@ def _edits(project: Path) -> list[tuple[str, dict[str, str | None]]]:
         ("the readers' words", changed("docs/includes/vocabulary.yaml",
                                        "synonym: [pitting oedema,",
                                        "synonym: [edited swelling, pitting oedema,")),
+        ("the site's settings", changed("mkdocs.yml", "copyright: ", "copyright: Edited. ")),
+        ("a theme template", changed("scripts/il2ref/site/theme/main.html",
+                                     '#report-an-error">Report an error in this page',
+                                     '#report-an-error">Report an error on this page')),
         ("a page file added", {"path": "docs/data/copied-page.yaml",
                                "text": _copied_page(project)}),
         ("that file deleted", {"path": "docs/data/copied-page.yaml", "text": None}),
@@ -101,9 +105,18 @@ def test_every_rebuild_under_serve_equals_a_clean_build(tmp_path: Path) -> None:
         served_site = tmp_path / "served-sites" / str(n)
         assert _differences(served_site, tmp_path / f"clean-{n}" / "0") == [], what
     # The edits reached the pages: the comparison is not of two unchanged sites.
-    assert "Edited." in (tmp_path / "served-sites/1/renal/index.html").read_text("utf-8")
-    assert (tmp_path / "served-sites/8/copied-page/index.html").is_file()
-    assert not (tmp_path / "served-sites/9/copied-page").exists()
+    sites = tmp_path / "served-sites"
+    assert "Edited." in (sites / "1/renal/index.html").read_text("utf-8")
+    assert "Report an error on this page" in (sites / "9/renal/index.html").read_text("utf-8")
+    assert (sites / "10/copied-page/index.html").is_file()
+    assert not (sites / "11/copied-page").exists()
+    # And the rebuilds did reuse (else the comparison proves nothing about reuse): after the
+    # claim, every page's HTML but the two that show it (renal and Statements by source).
+    reused = json.loads((sites / "reused.json").read_text("utf-8"))
+    pages = len(list((sites / "1").rglob("index.html")))
+    assert reused[0] == {}
+    assert reused[1]["Markdown"] == reused[1]["template"] == reused[1]["search"] == pages - 2
+    assert reused[1]["finish"] == pages - 2 + 1, reused[1]  # and 404.html
 
 
 @pytest.fixture(autouse=True)

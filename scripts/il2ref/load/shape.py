@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # imported when a file is invalid: a valid build never pays f
 from il2ref.core import units
 from il2ref.core.diagnostics import Diagnostic
 from il2ref.core.schema import after_draft_07, parsed, parsed_by, rooted, schema_bytes
-from il2ref.load.yaml_source import YamlDocument, field_name
+from il2ref.load.yaml_source import REMEMBER, YamlDocument, field_name
 
 _JSON_TYPES = {
     "string": "text",
@@ -180,10 +180,25 @@ def _at(data: Any, path: list[str | int]) -> Any:
     return data
 
 
+# `make serve` only (with yaml_source.REMEMBER): each file's last result, reused while its
+# text and the schema are the same (the result is a function of the two alone).
+_CHECKED: dict[tuple[str, str | None], tuple[str, str, list[Diagnostic]]] = {}
+
+
 def check(doc: YamlDocument, definition: str | None = None) -> list[Diagnostic]:
     """Shape errors of one file against the page schema (or the named definition in it), as
     the schema file is now: both validators use the one read of it."""
     key, raw = schema_bytes()
+    if not REMEMBER["on"] or not doc.text:
+        return _check(doc, definition, key, raw)
+    kept = _CHECKED.get((doc.path, definition))
+    if kept is None or kept[:2] != (key, doc.text):
+        kept = _CHECKED[(doc.path, definition)] = (key, doc.text,
+                                                  _check(doc, definition, key, raw))
+    return list(kept[2])
+
+
+def _check(doc: YamlDocument, definition: str | None, key: str, raw: bytes) -> list[Diagnostic]:
     parsed(key, raw)  # so both validators below find this read under `key`
     try:
         _fast(definition, key)(doc.data)

@@ -205,7 +205,10 @@ def finish_page(build: Build, output: str) -> str:
     """After the theme: the page's Content-Security-Policy as a <meta>, which is all GitHub
     Pages and the offline zip can carry (nginx also sends it as a header, il2ref.tools.deploy);
     under `make serve` with broken data, the errors at the top of the page."""
-    if build.problem:
-        output = html.with_problem_banner(output, build.problem)
-    return html.with_csp_meta(search_worker.with_wrapper(output), offline=build.offline,
-                              serving=SERVING["on"])
+    def finish(page: str) -> str:
+        if build.problem:
+            page = html.with_problem_banner(page, build.problem)
+        return html.with_csp_meta(search_worker.with_wrapper(page), offline=build.offline,
+                                  serving=SERVING["on"])
+
+    return rebuild_cache.finished(finish, output, build.problem, build.offline, SERVING["on"])

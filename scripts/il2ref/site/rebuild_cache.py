@@ -19,6 +19,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,11 @@ ON = {"serving": False}  # set by the hook under `mkdocs serve` only
 _RENDERED: dict[str, dict[str, Any]] = {}
 _SEARCH: dict[str, list[dict[str, Any]]] = {}
 _BYTECODE: dict[str, bytes] = {}
+_OUTPUT: dict[str, str] = {}
+_FINISHED: dict[str, str] = {}
 _USED: set[str] = set()
+REUSED: dict[str, int] = {}  # kind -> results reused in the last build (tests, bench)
+_THIS_BUILD: dict[str, bytes | None] = {}  # digests every page of one build shares
 _SNIPPET = "--8<--"  # pymdownx.snippets: a page that includes files is always converted
 
 
@@ -49,13 +54,19 @@ def serving(on: bool) -> None:
 
 def start_build() -> None:
     _USED.clear()
+    REUSED.clear()
+    _THIS_BUILD.clear()
 
 
 def end_build() -> None:
     """After a build that finished: forget what it did not use."""
-    for memo in (_RENDERED, _SEARCH):
+    for memo in (_RENDERED, _SEARCH, _OUTPUT, _FINISHED):
         for key in [k for k in memo if k not in _USED]:
             del memo[key]
+
+
+def _reused(kind: str) -> None:
+    REUSED[kind] = REUSED.get(kind, 0) + 1
 
 
 @contextmanager
@@ -131,6 +142,7 @@ def reuse_render(markdown: str, page: Page, config: MkDocsConfig, files: Files) 
         if page.markdown != markdown:
             return real(config, files)
         stored = _RENDERED[key]
+        _reused("Markdown")
         page.content = stored["content"]
         page.toc = _toc_copy(stored["toc"])
         page._title_from_render = stored["title"]
@@ -161,6 +173,19 @@ def reuse_render(markdown: str, page: Page, config: MkDocsConfig, files: Files) 
     page.render = restore if key in _RENDERED else convert  # type: ignore[method-assign]
 
 
+def finished(finish: Callable[[str], str], output: str, *settings: object) -> str:
+    """`finish(output)`, a pure function of the page and `settings`, reused for the same."""
+    if not ON["serving"]:
+        return finish(output)
+    key = "finished:" + digest(output.encode(), _json(settings))
+    _USED.add(key)
+    if key in _FINISHED:
+        _reused("finish")
+    else:
+        _FINISHED[key] = finish(output)
+    return _FINISHED[key]
+
+
 def _toc_json(items: list[AnchorLink]) -> list[Any]:
     return [[i.title, i.id, i.level, _toc_json(i.children)] for i in items]
 
@@ -179,6 +204,7 @@ def reuse_search(search_index: Any) -> None:
                         page.meta], default=repr).encode())
         _USED.add(key)
         if key in _SEARCH:
+            _reused("search")
             search_index.entries.extend(copy.deepcopy(_SEARCH[key]))
             return
         before = len(search_index.entries)
@@ -201,7 +227,90 @@ class _Bytecode(jinja2.BytecodeCache):
         _BYTECODE[bucket.key] = bucket.bytecode_to_string()
 
 
+def _json(value: Any) -> bytes:
+    return json.dumps(value, default=repr, sort_keys=True).encode()
+
+
+def _config_state(config: MkDocsConfig) -> bytes | None:
+    """Every setting a template may read, the theme's own templates (il2ref's custom_dir; the
+    installed Material cannot change while the process runs), or None if some setting has no
+    stable text (an object shown by its address): then nothing is reused."""
+    settings: dict[str, Any] = {}
+    for name, value in config.items():
+        if name == "plugins":
+            value = {n: dict(getattr(p, "config", None) or {}) for n, p in value.items()}
+        elif name == "hooks":
+            value = sorted(value)
+        elif name == "theme":
+            value = [dict(value), value.dirs]
+        settings[name] = value
+    text = _json(settings)
+    if b" at 0x" in text:
+        return None
+    custom = Path(str(config.theme.custom_dir or ""))
+    files = sorted(custom.rglob("*")) if custom.is_dir() else []
+    return digest(text, version("mkdocs-material").encode(),
+                  *(f.as_posix().encode() + f.read_bytes() for f in files if f.is_file())
+                  ).encode()
+
+
+def _nav_state(items: list[Any]) -> list[Any]:
+    return [[type(i).__name__, i.title, getattr(i, "url", None), getattr(i, "meta", None),
+             getattr(getattr(i, "file", None), "src_uri", None),
+             _nav_state(list(i.children or []))] for i in items]
+
+
+def _page_state(page: Page) -> bytes:
+    near = [[p.title, p.url] if p is not None else None
+            for p in (page.previous_page, page.next_page)]
+    return _json([page.file.src_uri, page.url, page.canonical_url, page.abs_url, page.edit_url,
+                  page.is_homepage, page.title, page.meta, _toc_json(list(page.toc)), near,
+                  page.content])
+
+
+def _output_key(context: dict[str, Any], name: str) -> str | None:
+    """What a page's template output depends on: the template, the settings and theme, the
+    whole navigation (titles, addresses, front matter: every page lists the others), the page
+    (its HTML, contents, front matter, neighbours) and the rest of the context. Not
+    `build_date_utc`, which changes every build and which no template reads
+    (tests/test_serve_rebuild.py checks)."""
+    page, config, nav = context.get("page"), context.get("config"), context.get("nav")
+    if not isinstance(page, Page) or config is None or nav is None:
+        return None
+    if "config" not in _THIS_BUILD:
+        _THIS_BUILD["config"] = _config_state(config)
+        _THIS_BUILD["nav"] = _json(_nav_state(list(nav)))
+        _THIS_BUILD["pages"] = _json([[f.src_uri, f.url] for f in context.get("pages", [])])
+    if _THIS_BUILD["config"] is None:
+        return None
+    rest = {k: v for k, v in context.items()
+            if k not in ("page", "config", "nav", "pages", "build_date_utc")}
+    return "output:" + digest(name.encode(), _THIS_BUILD["config"], _THIS_BUILD["nav"] or b"",
+                              _THIS_BUILD["pages"] or b"", _page_state(page), _json(rest))
+
+
+class _Remembered(jinja2.Template):
+    """A page's whole HTML from the theme, kept under `_output_key`. Only the call MkDocs makes
+    for a page goes through here: Jinja's own extends and includes do not call `render`."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        context = dict(*args, **kwargs)
+        key = _output_key(context, self.name or "") if ON["serving"] else None
+        if key is None:
+            return super().render(context)
+        _USED.add(key)
+        if key in _OUTPUT:
+            _reused("template")
+            return _OUTPUT[key]
+        with _no_warnings() as warned:
+            output = super().render(context)
+        if not warned:
+            _OUTPUT[key] = output
+        return output
+
+
 def reuse_templates(env: jinja2.Environment) -> jinja2.Environment:
     if ON["serving"]:
         env.bytecode_cache = _Bytecode()
+        env.template_class = _Remembered
     return env

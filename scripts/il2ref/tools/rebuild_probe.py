@@ -11,6 +11,7 @@ it kept (il2ref.site.rebuild_cache). Each is compared with a clean build in a ne
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -32,7 +33,16 @@ def serve_build(site_dir: str | Path) -> float:
 
 
 def steps(edits_file: Path, out: Path) -> None:
-    serve_build(out / "0")
+    """Also writes OUT_DIR/reused.json: per build, what il2ref.site.rebuild_cache reused."""
+    from il2ref.site.rebuild_cache import REUSED
+
+    def build_and_keep(n: int) -> None:
+        # One site folder for every build, as `mkdocs serve` has; each result copied out.
+        serve_build(out / "site")
+        shutil.copytree(out / "site", out / str(n))
+
+    build_and_keep(0)
+    reused = [dict(REUSED)]
     for n, edit in enumerate(json.loads(edits_file.read_text(encoding="utf-8")), start=1):
         path = Path(edit["path"])
         if edit["text"] is None:
@@ -40,7 +50,9 @@ def steps(edits_file: Path, out: Path) -> None:
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(edit["text"], encoding="utf-8")
-        serve_build(out / str(n))
+        build_and_keep(n)
+        reused.append(dict(REUSED))
+    (out / "reused.json").write_text(json.dumps(reused), encoding="utf-8")
 
 
 def main(site_dir: str) -> None:
