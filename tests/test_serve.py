@@ -10,6 +10,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,3 +93,25 @@ def test_a_mistake_keeps_the_last_good_site_with_the_error_on_the_page(
             target.unlink()
     page = _until(url + "renal/", "The data has errors", present=False)
     assert "The data has errors" not in page and "Serum creatinine" in page
+
+
+def test_a_saved_edit_reloads_the_open_page_by_itself(served: tuple[Path, str],
+                                                       browser: Any) -> None:
+    """The editor's loop (issue #27): the page open in the browser reloads after a save and
+    shows the edit, with no click. The page's Content-Security-Policy had blocked MkDocs'
+    live-reload script, so no save ever reloaded a page. (Timings: `make bench`.)"""
+    project, url = served
+    renal = project / "docs" / "data" / "renal.yaml"
+    good = renal.read_text(encoding="utf-8")
+    page = browser.new_page()
+    page.goto(url + "renal/")
+    page.wait_for_timeout(1000)  # live reload's long poll is open
+    marker = "Reloadedbyitself"
+    renal.write_text(good.replace("claim: ", f"claim: {marker} ", 1), encoding="utf-8")
+    try:
+        # No reload, goto or click here: only MkDocs' script can bring the edit in.
+        page.wait_for_function("(m) => !!document.body && document.body.innerText.includes(m)",
+                               arg=marker, timeout=60_000)
+    finally:
+        renal.write_text(good, encoding="utf-8")
+        page.close()
