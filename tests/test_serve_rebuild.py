@@ -10,10 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
 from conftest import ENV, copy_project
+from il2ref.tools.rebuild_probe import apply
 
 
 def _copied_page(project: Path) -> str:
@@ -36,32 +36,38 @@ def _copied_page(project: Path) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
-def _edits(project: Path) -> list[tuple[str, dict[str, str | None]]]:
+def _steps(project: Path) -> list[tuple[str, list[dict[str, str | None]]]]:
+    """Every kind of edit an editor makes, a few to a rebuild (each step is compared whole, so
+    a result reused when it should not have been shows in that step's pages)."""
+    edited: dict[str, str] = {}
+
     def changed(path: str, old: str, new: str) -> dict[str, str | None]:
-        text = (project / path).read_text(encoding="utf-8")
+        text = edited.get(path) or (project / path).read_text(encoding="utf-8")
         assert old in text, (path, old)
-        return {"path": path, "text": text.replace(old, new, 1)}
+        edited[path] = text.replace(old, new, 1)
+        return {"path": path, "text": edited[path]}
 
     outline = sorted((project / "docs/data/sources").glob("*.yaml"))[0].relative_to(project)
     return [
-        ("an excerpt's claim", changed("docs/data/renal.yaml", "claim: ", "claim: Edited. ")),
-        ("a rule's criterion", changed("docs/data/renal.yaml", "criterion: ",
-                                       "criterion: Edited ")),
-        ("a reference's title", changed("references.bib", "title = {", "title = {Edited ")),
-        ("a source outline", changed(outline.as_posix(), "title: ", "title: Edited ")),
-        ("a hand-written page", changed("docs/about.md", "\n## ", "\nAn edited line.\n\n## ")),
-        ("the abbreviations every page appends",
-         changed("docs/includes/abbreviations.md", "*[", "*[XYZQ]: An edited abbreviation\n*[")),
-        ("the readers' words", changed("docs/includes/vocabulary.yaml",
-                                       "synonym: [pitting oedema,",
-                                       "synonym: [edited swelling, pitting oedema,")),
-        ("the site's settings", changed("mkdocs.yml", "copyright: ", "copyright: Edited. ")),
-        ("a theme template", changed("scripts/il2ref/site/theme/main.html",
-                                     '#report-an-error">Report an error in this page',
-                                     '#report-an-error">Report an error on this page')),
-        ("a page file added", {"path": "docs/data/copied-page.yaml",
-                               "text": _copied_page(project)}),
-        ("that file deleted", {"path": "docs/data/copied-page.yaml", "text": None}),
+        ("an excerpt's claim", [changed("docs/data/renal.yaml", "claim: ", "claim: Edited. ")]),
+        ("a rule, a source outline, a reference", [
+            changed("docs/data/renal.yaml", "criterion: ", "criterion: Edited "),
+            changed(outline.as_posix(), "title: ", "title: Edited "),
+            changed("references.bib", "title = {", "title = {Edited ")]),
+        ("the abbreviations every page appends, the readers' words", [
+            changed("docs/includes/abbreviations.md", "*[",
+                    "*[XYZQ]: An edited abbreviation\n*["),
+            changed("docs/includes/vocabulary.yaml", "synonym: [pitting oedema,",
+                    "synonym: [edited swelling, pitting oedema,")]),
+        ("a hand-written page, the site's settings, a theme template", [
+            changed("docs/about.md", "\n## ", "\nAn edited line.\n\n## "),
+            changed("mkdocs.yml", "copyright: ", "copyright: Edited. "),
+            changed("scripts/il2ref/site/theme/main.html",
+                    '#report-an-error">Report an error in this page',
+                    '#report-an-error">Report an error on this page')]),
+        ("a page file added", [{"path": "docs/data/copied-page.yaml",
+                                "text": _copied_page(project)}]),
+        ("that file deleted", [{"path": "docs/data/copied-page.yaml", "text": None}]),
     ]
 
 
@@ -88,28 +94,26 @@ def _probe(project: Path, *args: str) -> None:
 
 def test_every_rebuild_under_serve_equals_a_clean_build(tmp_path: Path) -> None:
     served = copy_project(tmp_path / "served")
-    edits = _edits(served)
-    (tmp_path / "edits.json").write_text(json.dumps([e for _, e in edits]), encoding="utf-8")
-    _probe(served, "--steps", str(tmp_path / "edits.json"), str(tmp_path / "served-sites"))
+    steps = _steps(served)
+    (tmp_path / "steps.json").write_text(json.dumps([e for _, e in steps]), encoding="utf-8")
+    _probe(served, "--steps", str(tmp_path / "steps.json"), str(tmp_path / "served-sites"))
 
     clean = copy_project(tmp_path / "clean")
-    for n, (what, edit) in enumerate([("nothing", None), *edits]):
-        if edit is not None:
-            path = clean / str(edit["path"])
-            if edit["text"] is None:
-                path.unlink()
-            else:
-                path.write_text(str(edit["text"]), encoding="utf-8")
+    (tmp_path / "none.json").write_text("[]", encoding="utf-8")
+    for n, (what, edits) in enumerate(steps, start=1):
+        for edit in edits:
+            apply(clean, edit)
         # A new process: nothing kept from any build before.
         _probe(clean, "--steps", str(tmp_path / "none.json"), str(tmp_path / f"clean-{n}"))
-        served_site = tmp_path / "served-sites" / str(n)
-        assert _differences(served_site, tmp_path / f"clean-{n}" / "0") == [], what
+        assert _differences(tmp_path / "served-sites" / str(n),
+                            tmp_path / f"clean-{n}" / "0") == [], what
     # The edits reached the pages: the comparison is not of two unchanged sites.
     sites = tmp_path / "served-sites"
     assert "Edited." in (sites / "1/renal/index.html").read_text("utf-8")
-    assert "Report an error on this page" in (sites / "9/renal/index.html").read_text("utf-8")
-    assert (sites / "10/copied-page/index.html").is_file()
-    assert not (sites / "11/copied-page").exists()
+    assert "Report an error on this page" in (sites / "4/renal/index.html").read_text("utf-8")
+    assert "Edited Autoimmune" in (sites / "2/cardiovascular/index.html").read_text("utf-8")
+    assert (sites / "5/copied-page/index.html").is_file()
+    assert not (sites / "6/copied-page").exists()
     # And the rebuilds did reuse (else the comparison proves nothing about reuse): after the
     # claim, every page's HTML but the two that show it (renal and Statements by source).
     reused = json.loads((sites / "reused.json").read_text("utf-8"))
@@ -117,8 +121,3 @@ def test_every_rebuild_under_serve_equals_a_clean_build(tmp_path: Path) -> None:
     assert reused[0] == {}
     assert reused[1]["Markdown"] == reused[1]["template"] == reused[1]["search"] == pages - 2
     assert reused[1]["finish"] == pages - 2 + 1, reused[1]  # and 404.html
-
-
-@pytest.fixture(autouse=True)
-def _no_edits(tmp_path: Path) -> None:
-    (tmp_path / "none.json").write_text("[]", encoding="utf-8")

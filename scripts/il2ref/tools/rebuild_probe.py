@@ -2,10 +2,11 @@
 
 `python -m il2ref.tools.rebuild_probe SITE_DIR` (`make bench`): the seconds of one rebuild
 after a YAML edit (the edit is undone).
-`python -m il2ref.tools.rebuild_probe --steps EDITS.json OUT_DIR` (the tests): builds OUT_DIR/0,
-then for each edit (`{"path": ..., "text": ...}`, text null to delete the file) applies it and
-builds OUT_DIR/1, 2, ... in the same process, so every rebuild may reuse what the ones before
-it kept (il2ref.site.rebuild_cache). Each is compared with a clean build in a new process.
+`python -m il2ref.tools.rebuild_probe --steps STEPS.json OUT_DIR` (the tests): builds OUT_DIR/0,
+then for each step (a list of edits, `{"path": ..., "text": ...}`, text null to delete the
+file) applies it and builds OUT_DIR/1, 2, ... in the same process, so every rebuild may reuse
+what the ones before it kept (il2ref.site.rebuild_cache). Each is compared with a clean build
+in a new process.
 """
 
 from __future__ import annotations
@@ -32,6 +33,15 @@ def serve_build(site_dir: str | Path) -> float:
     return time.perf_counter() - start
 
 
+def apply(project: Path, edit: dict[str, str | None]) -> None:
+    path = project / str(edit["path"])
+    if edit["text"] is None:
+        path.unlink()
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(edit["text"], encoding="utf-8")
+
+
 def steps(edits_file: Path, out: Path) -> None:
     """Also writes OUT_DIR/reused.json: per build, what il2ref.site.rebuild_cache reused."""
     from il2ref.site.rebuild_cache import REUSED
@@ -43,13 +53,9 @@ def steps(edits_file: Path, out: Path) -> None:
 
     build_and_keep(0)
     reused = [dict(REUSED)]
-    for n, edit in enumerate(json.loads(edits_file.read_text(encoding="utf-8")), start=1):
-        path = Path(edit["path"])
-        if edit["text"] is None:
-            path.unlink()
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(edit["text"], encoding="utf-8")
+    for n, step in enumerate(json.loads(edits_file.read_text(encoding="utf-8")), start=1):
+        for edit in step:
+            apply(Path.cwd(), edit)
         build_and_keep(n)
         reused.append(dict(REUSED))
     (out / "reused.json").write_text(json.dumps(reused), encoding="utf-8")
