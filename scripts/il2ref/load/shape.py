@@ -4,6 +4,7 @@ messages (file:line:col, field, code)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
@@ -73,8 +74,31 @@ def _fast(definition: str | None, key: str) -> Callable[[Any], Any]:
     if newer:  # it would pass every file that breaks them: refuse rather than pass silently
         raise ValueError(f"page.schema.json uses keywords the build's validator (draft-07) "
                          f"cannot check: {', '.join(newer)}; express them in draft-07 terms")
-    compiled = {**rooted(definition, root), "$schema": "http://json-schema.org/draft-07/schema#"}
+    compiled = {**_consts_as_enum(rooted(definition, root)),
+                "$schema": "http://json-schema.org/draft-07/schema#"}
     return fastjsonschema.compile(compiled, formats={"date": _is_date})
+
+
+def _consts_as_enum(node: Any) -> Any:
+    """For the fast validator only: a `oneOf` of distinct `const`s (a controlled list whose
+    every value has a title for the editor guide) is the same test as an `enum` of them.
+    fastjsonschema tries every branch of a oneOf and raises an exception for each that fails
+    (20 per topic: a tenth of validating 10,000 excerpts, measured); jsonschema, which writes
+    the messages, keeps the schema as written."""
+    if isinstance(node, list):
+        return [_consts_as_enum(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _consts_as_enum(value) for key, value in node.items()}
+    branches = out.get("oneOf")
+    if isinstance(branches, list) and branches and all(
+            isinstance(b, dict) and "const" in b and set(b) <= {"const", "title", "description"}
+            for b in branches):
+        values = [b["const"] for b in branches]
+        if len({json.dumps(v, sort_keys=True) for v in values}) == len(values):
+            del out["oneOf"]
+            out["enum"] = values
+    return out
 
 
 def _threshold_message(error: ValidationError, threshold: dict[str, Any],

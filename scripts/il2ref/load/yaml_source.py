@@ -248,6 +248,11 @@ def _field_at(root: yaml.Node | None, index: int) -> str:
 # may reuse a block a few times (a sources list, say); past this many copied values it is a
 # mistake or an attack, refused before anything walks it.
 MAX_ALIAS_COPIES = 10_000
+# An alias (*name) can only name an anchor (&name) written before it, and an anchor is "&"
+# followed by at least one character that is not a space. A text without one has no alias,
+# and its walk is skipped (a fifth of validating 10,000 excerpts, measured). "&" inside a
+# quoted value only costs the walk.
+_MAY_ANCHOR = re.compile(r"&\S")
 
 
 def _alias_problem(root: yaml.Node, display: str) -> Diagnostic | None:
@@ -366,7 +371,8 @@ def _read(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagnosti
     try:
         loader = Loader(text)  # the pure-Python reader checks characters here already
         root = loader.get_single_node()
-        bomb = _alias_problem(root, display) if root is not None else None
+        bomb = (_alias_problem(root, display)
+                if root is not None and _MAY_ANCHOR.search(text) else None)
         if bomb is not None:  # nothing may walk the data: report it alone
             return None, [*unseen, bomb]
         dupes = _duplicate_keys(root, display)
