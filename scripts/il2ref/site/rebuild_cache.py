@@ -27,7 +27,7 @@ import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import AnchorLink, TableOfContents
+from mkdocs.structure.toc import AnchorLink
 
 from il2ref.core.cache import digest
 from il2ref.load import yaml_source
@@ -95,8 +95,7 @@ def _no_warnings() -> Iterator[list[logging.LogRecord]]:
 def _files_digest(files: Files) -> bytes:
     """Which files exist and where each is written: what MkDocs' link checks and relative URLs
     read. Adding or moving any file changes every page's key."""
-    return json.dumps(sorted((f.src_uri, f.dest_uri, f.url, f.inclusion.name) for f in files)
-                      ).encode()
+    return _json(sorted((f.src_uri, f.dest_uri, f.url, f.inclusion.name) for f in files))
 
 
 def _config_digest(config: MkDocsConfig) -> bytes:
@@ -107,9 +106,8 @@ def _config_digest(config: MkDocsConfig) -> bytes:
     for name in snippets.get("auto_append", []):
         path = Path(name)
         appended.append(path.read_bytes() if path.is_file() else b"(missing)")
-    return digest(json.dumps([config.markdown_extensions, config.mdx_configs,
-                              config.use_directory_urls, config.docs_dir,
-                              str(config.validation)], default=repr).encode(),
+    return digest(_json([config.markdown_extensions, config.mdx_configs,
+                         config.use_directory_urls, config.docs_dir, str(config.validation)]),
                   *appended).encode()
 
 
@@ -117,13 +115,8 @@ def _render_key(markdown: str, page: Page, config: MkDocsConfig, files: Files) -
     if _SNIPPET in markdown:
         return None
     return "render:" + digest(markdown.encode(),
-                              json.dumps([page.file.src_uri, page.file.dest_uri,
-                                          page.file.url]).encode(),
+                              _json([page.file.src_uri, page.file.dest_uri, page.file.url]),
                               _config_digest(config), _files_digest(files))
-
-
-def _toc_copy(toc: TableOfContents) -> TableOfContents:
-    return copy.deepcopy(toc)
 
 
 def reuse_render(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> None:
@@ -144,7 +137,7 @@ def reuse_render(markdown: str, page: Page, config: MkDocsConfig, files: Files) 
         stored = _RENDERED[key]
         _reused("Markdown")
         page.content = stored["content"]
-        page.toc = _toc_copy(stored["toc"])
+        page.toc = copy.deepcopy(stored["toc"])
         page._title_from_render = stored["title"]
         page.present_anchor_ids = set(stored["anchors"])
         links = {}
@@ -163,7 +156,7 @@ def reuse_render(markdown: str, page: Page, config: MkDocsConfig, files: Files) 
         if warned:
             return
         _RENDERED[key] = {
-            "content": page.content, "toc": _toc_copy(page.toc),
+            "content": page.content, "toc": copy.deepcopy(page.toc),
             "title": page._title_from_render,
             "anchors": set(page.present_anchor_ids or ()),
             "links": {f.src_uri: dict(a) for f, a in (page.links_to_anchors or {}).items()},
@@ -200,8 +193,7 @@ def reuse_search(search_index: Any) -> None:
     def add(page: Page) -> None:
         key = "search:" + digest(
             (page.content or "").encode(),
-            json.dumps([_toc_json(list(page.toc)), page.url, page.title,
-                        page.meta], default=repr).encode())
+            _json([_toc_json(list(page.toc)), page.url, page.title, page.meta]))
         _USED.add(key)
         if key in _SEARCH:
             _reused("search")

@@ -242,11 +242,11 @@ def measure(root: Path, excerpts: int | None, runs: int, work: Path) -> dict[str
     return row
 
 
-def _cell(row: dict[str, Any], key: str, digits: str = "") -> str:
+def _cell(row: dict[str, Any], key: str) -> str:
     value = row.get(key)
     if value is None:
         return "–"
-    text = f"{value:{digits}}" if digits else str(value)
+    text = str(value)
     target = row.get("targets", {}).get(key)
     if target is None:
         return text

@@ -15,8 +15,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-CHROMIUM = "/usr/bin/chromium"
-
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -47,6 +45,8 @@ def measure(project: Path, edits: int = 5, timeout: float = 600
             ) -> tuple[list[float], list[float]]:
     from playwright.sync_api import sync_playwright
 
+    from il2ref.editions.chromium import CHROMIUM, CHROMIUM_ARGS
+
     data = edited_file(project)
     text = data.read_text(encoding="utf-8")
     port = _free_port()
@@ -60,7 +60,7 @@ def measure(project: Path, edits: int = 5, timeout: float = 600
     try:
         _wait_until_served(url, server, timeout)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.goto(url)
             time.sleep(1.0)  # livereload's long poll is open
