@@ -1,11 +1,13 @@
-"""`make serve` reuses what an edit did not change (issue #27, il2ref.site.rebuild_cache): after
-each kind of edit an editor makes, the site its rebuild wrote is byte-identical to a clean build
-of the same files in a new process."""
+"""A rebuild reuses what an edit did not change (issue #27, il2ref.site.rebuild_cache): after
+each kind of edit an editor makes, the site rebuilt in `make serve`'s process, and the site
+rebuilt by a new process with `.cache/` kept from the build before, are byte-identical to a
+build of the same files by a new process with nothing kept."""
 
 from __future__ import annotations
 
 import filecmp
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -91,20 +93,28 @@ def _probe(project: Path, *args: str) -> None:
     assert out.returncode == 0, out.stderr[-3000:]
 
 
-def test_every_rebuild_under_serve_equals_a_clean_build(tmp_path: Path) -> None:
+def test_every_rebuild_equals_a_clean_build(tmp_path: Path) -> None:
     served = copy_project(tmp_path / "served")
     steps = _steps(served)
     (tmp_path / "steps.json").write_text(json.dumps([e for _, e in steps]), encoding="utf-8")
     _probe(served, "--steps", str(tmp_path / "steps.json"), str(tmp_path / "served-sites"))
 
-    clean = copy_project(tmp_path / "clean")
+    clean, warm = copy_project(tmp_path / "clean"), copy_project(tmp_path / "warm")
     (tmp_path / "none.json").write_text("[]", encoding="utf-8")
+    _probe(warm, "--steps", str(tmp_path / "none.json"), str(tmp_path / "warm-0"))
+    warm_reused = []
     for n, (what, edits) in enumerate(steps, start=1):
         for edit in edits:
             apply(clean, edit)
-        # A new process: nothing kept from any build before.
+            apply(warm, edit)
+        # New processes: the clean one with nothing kept from any build before.
+        shutil.rmtree(clean / ".cache", ignore_errors=True)
         _probe(clean, "--steps", str(tmp_path / "none.json"), str(tmp_path / f"clean-{n}"))
+        _probe(warm, "--steps", str(tmp_path / "none.json"), str(tmp_path / f"warm-{n}"))
+        warm_reused.append(json.loads((tmp_path / f"warm-{n}/reused.json").read_text("utf-8")))
         assert _differences(tmp_path / "served-sites" / str(n),
+                            tmp_path / f"clean-{n}" / "0") == [], what
+        assert _differences(tmp_path / f"warm-{n}" / "0",
                             tmp_path / f"clean-{n}" / "0") == [], what
     # The edits reached the pages: the comparison is not of two unchanged sites.
     sites = tmp_path / "served-sites"
@@ -114,13 +124,17 @@ def test_every_rebuild_under_serve_equals_a_clean_build(tmp_path: Path) -> None:
     assert "Report an error on this page" in (sites / "3/renal/index.html").read_text("utf-8")
     assert (sites / "3/copied-page/index.html").is_file()
     assert not (sites / "4/copied-page").exists()
-    # And the rebuilds did reuse (else the comparison proves nothing about reuse): after the
+    # And the rebuilds did reuse (else the comparisons prove nothing about reuse): after the
     # claim, every page's HTML but the two that show it (renal and Statements by source).
     reused = json.loads((sites / "reused.json").read_text("utf-8"))
     pages = len(list((sites / "1").rglob("index.html")))
     assert reused[0] == {}
     assert reused[1]["Markdown"] == reused[1]["template"] == reused[1]["search"] == pages - 2
     assert reused[1]["finish"] == pages - 2 + 1, reused[1]  # and 404.html
+    # The new process read the same pages' HTML from .cache/; after the file list changed
+    # (a page added, then deleted) nothing could be.
+    assert warm_reused[0][0] == {"Markdown": pages - 2}, warm_reused[0]
+    assert warm_reused[2][0] == {}, warm_reused[2]
 
 
 def test_no_theme_template_reads_the_build_time() -> None:

@@ -90,7 +90,7 @@ def configure(config: MkDocsConfig) -> Build:
         raise PluginError("scripts/il2ref/core/page.schema.json changed while `make serve` was "
                           "running; its lists and titles are read when it starts: restart it")
     root = Path(config.config_file_path).resolve().parent
-    rebuild_cache.start_build()
+    rebuild_cache.start_build(root / CACHE_DIR)
     try:  # before MkDocs empties site_dir: a bad date variable keeps the last good site
         built = build_date()
     except BuildDateError as wrong:

@@ -1,11 +1,14 @@
-"""What a `make serve` rebuild reuses from the builds before it: in this process only.
+"""What a build reuses from the builds before it.
 
 MkDocs rebuilds the whole site after every save. Most of that work repeats a page's earlier
 result exactly: its Markdown converted to HTML (half of a build), its search entries, Material's
 templates compiled. Each result here is kept under a digest of everything it depends on (listed
-at each key), so a changed input can only miss, never hit a stale entry. A clean build (`make
-build`, `make export`, CI) is a new process and starts with nothing; tests/test_serve_rebuild.py
-proves, for a set of edits, that the site after each edit is byte-identical to a clean build's.
+at each key), so a changed input can only miss, never hit a stale entry. Under `make serve`
+everything is kept in the process; every build (`make build`, `make export`) also keeps each
+page's converted HTML in `.cache/il2ref/pages/`, keyed as well by the code that converts it.
+tests/test_serve_rebuild.py proves, for a set of edits, that the site after each edit, rebuilt
+in the serving process or in a new one with `.cache/` kept, is byte-identical to a build with
+nothing kept.
 
 Written here, not taken from a library: MkDocs has no incremental build (its `--dirty` mode
 rebuilds only changed source files and leaves every other page's navigation stale), and no
@@ -17,9 +20,11 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +32,9 @@ import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import AnchorLink
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from il2ref.core.cache import digest
+from il2ref.core.cache import digest, read_json, store
 from il2ref.load import yaml_source
 
 ON = {"serving": False}  # set by the hook under `mkdocs serve` only
@@ -43,6 +48,7 @@ _FINISHED: dict[str, str] = {}
 _USED: set[str] = set()
 REUSED: dict[str, int] = {}  # kind -> results reused in the last build (tests, bench)
 _THIS_BUILD: dict[str, bytes | None] = {}  # digests every page of one build shares
+_PAGES_DIR: dict[str, Path] = {}  # "dir": where converted pages are kept between builds
 _SNIPPET = "--8<--"  # pymdownx.snippets: a page that includes files is always converted
 
 
@@ -52,10 +58,11 @@ def serving(on: bool) -> None:
     yaml_source.REMEMBER["on"] = on  # each data file read again only when its bytes change
 
 
-def start_build() -> None:
+def start_build(cache_dir: Path) -> None:
     _USED.clear()
     REUSED.clear()
     _THIS_BUILD.clear()
+    _PAGES_DIR["dir"] = cache_dir / "pages"
 
 
 def end_build() -> None:
@@ -111,42 +118,112 @@ def _config_digest(config: MkDocsConfig) -> bytes:
                   *appended).encode()
 
 
+_CONVERTERS = ("mkdocs", "markdown", "pymdown-extensions", "mkdocs-material", "pygments")
+
+
+def _code_digest(config: MkDocsConfig) -> bytes:
+    """The code that converts a page, for results kept on disk: Python's version, the released
+    packages' versions (their modules cannot change without one), and the bytes of every
+    extension module named in the settings (the project's own change without a version)."""
+    parts = [sys.version.encode()]
+    for name in _CONVERTERS:
+        try:
+            parts.append(f"{name} {version(name)}".encode())
+        except Exception:  # noqa: BLE001 - an absent package is part of the setting too
+            parts.append(f"{name} absent".encode())
+    for name in config.markdown_extensions:
+        if not isinstance(name, str):
+            parts.append(repr(type(name)).encode())
+            continue
+        spec = None
+        for module in (name, f"markdown.extensions.{name}"):
+            try:
+                spec = find_spec(module)
+            except (ImportError, ValueError):
+                spec = None
+            if spec is not None:
+                break
+        origin = Path(spec.origin) if spec is not None and spec.origin else None
+        parts.append(name.encode() + (origin.read_bytes() if origin and origin.is_file()
+                                      else b"(no file)"))
+    return digest(*parts).encode()
+
+
+def _setting(config: MkDocsConfig, files: Files) -> bytes:
+    """What every page of one build shares: worked out once per build."""
+    if "setting" not in _THIS_BUILD:
+        _THIS_BUILD["setting"] = digest(_config_digest(config), _files_digest(files),
+                                        _code_digest(config)).encode()
+    return _THIS_BUILD["setting"] or b""
+
+
 def _render_key(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     if _SNIPPET in markdown:
         return None
-    return "render:" + digest(markdown.encode(),
-                              _json([page.file.src_uri, page.file.dest_uri, page.file.url]),
-                              _config_digest(config), _files_digest(files))
+    return digest(markdown.encode(), _json([page.file.src_uri, page.file.dest_uri, page.file.url]),
+                  _setting(config, files))
+
+
+def _kept_file(page: Page, config: MkDocsConfig, key: str) -> Path:
+    """One folder per page and conversion setting, holding that page's latest result only."""
+    folder = digest(page.file.src_uri.encode(), _config_digest(config))[:16]
+    return _PAGES_DIR["dir"] / folder / f"{key}.json"
+
+
+def _kept(path: Path) -> dict[str, Any] | None:
+    found = read_json(path)
+    wanted: dict[str, type | tuple[type, ...]] = {
+        "content": str, "toc": list, "title": (str, type(None)), "anchors": list, "links": dict}
+    if not isinstance(found, dict) or any(not isinstance(found.get(k), t)
+                                          for k, t in wanted.items()):
+        return None  # damaged: converted again
+    return found
+
+
+def _toc_from(items: list[Any]) -> list[AnchorLink]:
+    links = []
+    for title, anchor, level, children in items:
+        link = AnchorLink(title, anchor, level)
+        link.children = _toc_from(children)
+        links.append(link)
+    return links
 
 
 def reuse_render(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> None:
     """Called after every other `on_page_markdown` with the Markdown they made (MkDocs sets
     `page.markdown` to it only after the last one): replaces this page's `render`, which
-    MkDocs calls next, by the stored result when the same Markdown was converted in the same
-    setting, else by the real conversion that stores its result."""
-    if not ON["serving"]:
-        return
+    MkDocs calls next, by the kept result when the same Markdown was converted in the same
+    setting by the same code, else by the real conversion that keeps its result."""
     key = _render_key(markdown, page, config, files)
-    if key is None:
+    if key is None or "dir" not in _PAGES_DIR:
         return
     real = page.render
+    kept_file = _kept_file(page, config, key)
+    stored = _RENDERED.get(key) if ON["serving"] else None
+    if stored is None:
+        stored = _kept(kept_file)
 
     def restore(config: MkDocsConfig, files: Files) -> None:
-        if page.markdown != markdown:
+        if page.markdown != markdown or stored is None:
             return real(config, files)
-        stored = _RENDERED[key]
-        _reused("Markdown")
-        page.content = stored["content"]
-        page.toc = copy.deepcopy(stored["toc"])
-        page._title_from_render = stored["title"]
-        page.present_anchor_ids = set(stored["anchors"])
         links = {}
         for src_uri, anchors in stored["links"].items():
             target = files.get_file_from_path(src_uri)
             if target is None:  # cannot happen: the file list is in the key
                 return convert(config, files)
             links[target] = dict(anchors)
-        page.links_to_anchors = links
+        _reused("Markdown")
+        page.content = stored["content"]
+        toc = _toc_from(stored["toc"])
+        if toc:  # as MkDocs' get_toc marks it
+            toc[0].active = True  # type: ignore[attr-defined]
+        page.toc = TableOfContents(toc)
+        page._title_from_render = stored["title"]
+        page.present_anchor_ids = set(stored["anchors"])
+        if log_level_above_debug():  # as Page.render does
+            page.links_to_anchors = links
+        if ON["serving"]:
+            _RENDERED[key] = stored
 
     def convert(config: MkDocsConfig, files: Files) -> None:
         if page.markdown != markdown:  # not what the key was made from: never store it
@@ -155,15 +232,22 @@ def reuse_render(markdown: str, page: Page, config: MkDocsConfig, files: Files) 
             real(config, files)
         if warned:
             return
-        _RENDERED[key] = {
-            "content": page.content, "toc": copy.deepcopy(page.toc),
+        result = {
+            "content": page.content, "toc": _toc_json(list(page.toc)),
             "title": page._title_from_render,
-            "anchors": set(page.present_anchor_ids or ()),
+            "anchors": sorted(page.present_anchor_ids or ()),
             "links": {f.src_uri: dict(a) for f, a in (page.links_to_anchors or {}).items()},
         }
+        if ON["serving"]:
+            _RENDERED[key] = result
+        store(kept_file, json.dumps(result).encode(), replaces="*.json")
 
     _USED.add(key)
-    page.render = restore if key in _RENDERED else convert  # type: ignore[method-assign]
+    page.render = restore if stored is not None else convert  # type: ignore[method-assign]
+
+
+def log_level_above_debug() -> bool:
+    return logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG
 
 
 def finished(finish: Callable[[str], str], output: str, *settings: object) -> str:
