@@ -103,7 +103,7 @@ def test_the_bench_says_each_stage_as_it_starts_and_its_time(
     said = capfd.readouterr().err
     assert re.findall(r"^bench: (.+?) … \d+\.\d s$", said, re.MULTILINE) == [
         "20 excerpts: writing the corpus and its floor",
-        "20 excerpts: cold validation and first build",
+        "20 excerpts: cold validation (median of 3) and first build",
         "20 excerpts: run 1 of 1 (validate, build, floor)",
         "20 excerpts: rebuilds after an edit",
         "20 excerpts: profile of one build and of its floor",

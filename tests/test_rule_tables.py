@@ -18,6 +18,7 @@ from il2ref.core.model import Corpus, Rule, Source
 from il2ref.core.rules import differing
 from il2ref.core.units import format_threshold
 from il2ref.load.corpus import load_corpus
+from il2ref.render import time_course
 from il2ref.render.rule_tables import rules_table
 
 PHONE = {"width": 390, "height": 844}
@@ -149,10 +150,15 @@ def test_on_a_phone_the_rule_table_is_still_a_table_to_assistive_technology(
     differs_lines = len({r.finding for r in rules if r.finding in differing(corpus.rules())})
     assert phone.eval_on_selector("table[data-rules] tr[data-rule]",
                                   "row => getComputedStyle(row).display") == "block"
-    assert roles.get("table") == 1
-    assert roles.get("columnheader") == 5
-    assert roles.get("row") == 1 + differs_lines + len(rules)
-    assert roles.get("cell", 0) + roles.get("gridcell", 0) == 5 * len(rules) + differs_lines
+    # The page's other table: its time course's data (five columns, a row per timing).
+    renal = next(p for p in corpus.pages if p.slug == "renal")
+    timed = len(time_course.marks([renal]))
+    others = 1 if timed else 0
+    assert roles.get("table") == 1 + others
+    assert roles.get("columnheader") == 5 + 5 * others
+    assert roles.get("row") == 1 + differs_lines + len(rules) + others * (1 + timed)
+    assert (roles.get("cell", 0) + roles.get("gridcell", 0)
+            == 5 * len(rules) + differs_lines + 5 * timed)
 
 
 @pytest.mark.browser

@@ -52,6 +52,11 @@ def _expected(marks: list[time_course.Mark]) -> list[tuple[str, str, str]]:
     return [(m.timing.what, phases[m.timing.phase], time_course.when(m.timing)) for m in marks]
 
 
+# The table's links to statements (its citations' footnote links aside).
+STATEMENT_LINKS = ("figure.time-course ~ table a:not(.footnote-ref), "
+                   "figure.time-course ~ * table a:not(.footnote-ref)")
+
+
 def _timed_pages() -> list[str]:
     return [p.slug for p in _corpus().pages if time_course.marks([p])]
 
@@ -74,8 +79,7 @@ def test_each_page_lists_and_draws_exactly_its_timings(built_site: Path, slug: s
     # Each row cites the statement's sources with their locators, and links to the statement.
     for row, m in zip(rows, marks, strict=True):
         assert all(s.locator in row[3] for s in m.excerpt.sources), row
-    links = [a.get("href") for a in doc.cssselect("figure.time-course ~ table a, "
-                                                  "figure.time-course ~ * table a")]
+    links = [a.get("href") for a in doc.cssselect(STATEMENT_LINKS)]
     assert links == [f"#{m.excerpt.id}" for m in marks]
     # One bar per timing (drawn row by row), each leading to its statement, on this page.
     bars = doc.cssselect("figure.time-course svg.tc-chart a")
@@ -87,8 +91,7 @@ def test_each_page_lists_and_draws_exactly_its_timings(built_site: Path, slug: s
 
 def test_the_overview_holds_every_timing_and_leads_to_each_statement(built_site: Path) -> None:
     corpus = _corpus()
-    marks = time_course.marks(sorted(corpus.pages, key=lambda p: (p.group != "Toxicities",
-                                                                     p.order, p.slug)))
+    marks = time_course.overview_marks(corpus)
     doc = _html(built_site, "management")
     rows = _rows(doc)
     assert [(_what(r[0]), r[1], r[2]) for r in rows] == _expected(marks)
@@ -97,8 +100,7 @@ def test_the_overview_holds_every_timing_and_leads_to_each_statement(built_site:
     assert sorted(b.get("href") for b in bars) == sorted(f"#tc-{n}" for n in range(len(marks)))
     assert {f"tc-{n}" for n in range(len(marks))} <= set(doc.xpath("//@id"))
     # The table's links reach each statement on its own page (MkDocs checked the anchors).
-    links = [a.get("href") for a in doc.cssselect("figure.time-course ~ table a, "
-                                                  "figure.time-course ~ * table a")]
+    links = [a.get("href") for a in doc.cssselect(STATEMENT_LINKS)]
     assert links == [f"../{m.page.slug}/#{m.excerpt.id}" for m in marks]
 
 

@@ -16,7 +16,7 @@ from il2ref.render.inline import actions_in_words, excerpt, prose
 from il2ref.render.jinja import environment
 from il2ref.render.markup import Trusted, attribute, escape, html_text
 from il2ref.render.rule_tables import all_rules, rules_table, unseen_line
-from il2ref.render.time_course import overview_chart, page_chart
+from il2ref.render.time_course import overview_chart, overview_marks, page_chart
 
 
 @lru_cache(maxsize=8192)  # a pure function of the text; a rebuild asks for the same ones
@@ -50,14 +50,17 @@ def template(name: str) -> Template:
 def page_markdown(page: Page, corpus: Corpus) -> str:
     stats = {"statements": len(page.excerpts()) + len(page.rules),
              "sources": len({s.key for s in page.sources()})}
-    cited = [corpus.bib_labels.get(k, k) for k in dict.fromkeys(s.key for s in page.sources())]
+    overview = any(s.insert == "time-course" for s in page.sections)
+    keys = [s.key for s in page.sources()]
+    if overview:  # the overview's table cites each timed statement's sources too
+        keys += [s.key for m in overview_marks(corpus) for s in m.excerpt.sources]
+    cited = [corpus.bib_labels.get(k, k) for k in dict.fromkeys(keys)]
     return template("page.md.j2").render(
         page=page, stats=stats, all_rules=corpus.rules(), cited=cited,
         tags=corpus.index_tags(page),
         unseen=unseen_line(unseen_rule_items(corpus), corpus.bib_labels),
         chart=page_chart(page, corpus),
-        overview=overview_chart(corpus) if any(s.insert == "time-course"
-                                               for s in page.sections) else None,
+        overview=overview_chart(corpus) if overview else None,
     )
 
 

@@ -17,6 +17,7 @@ from functools import cache
 from il2ref.core.model import Corpus, Excerpt, Page, Regimen, Timing
 from il2ref.core.schema import schema
 from il2ref.core.units import number_text
+from il2ref.render.inline import cites
 from il2ref.render.markup import Trusted, attribute, escape
 
 HOURS = {"minutes": 1 / 60, "hours": 1.0, "days": 24.0, "weeks": 24.0 * 7, "months": 24.0 * 30}
@@ -204,8 +205,7 @@ def figure(ms: list[Mark], href: Callable[[Mark, int], str], label: str) -> Trus
                    "statement.</span></figcaption></figure>")
 
 
-def table(ms: list[Mark], link: Callable[[Mark, int], str], labels: dict[str, str],
-          caption: str) -> Trusted:
+def table(ms: list[Mark], link: Callable[[Mark, int], str], caption: str) -> Trusted:
     """The text alternative: a Markdown table, one row per bar, each with its source and a
     link to its statement (MkDocs rewrites and checks the link in every edition), captioned
     by pymdownx.blocks.caption as the site's other Markdown tables are."""
@@ -213,11 +213,11 @@ def table(ms: list[Mark], link: Callable[[Mark, int], str], labels: dict[str, st
     lines = ["| Toxicity | Phase | When | Source | Statement |", "|---|---|---|---|---|"]
     for n, m in enumerate(ms):
         t = m.timing
-        source = "; ".join(f"{labels.get(s.key, s.key)}, {s.locator}" for s in m.excerpt.sources)
+        source = cites(m.excerpt.sources)  # numbered by mkdocs-bibtex, as every statement is
         mark = " (unverified)" if m.excerpt.status == "unverified" else ""
         lines.append(f'| <span id="tc-{n}"></span>{escape(_row_name(m, regimens))} | '
                      f"{escape(_titles('phase')[t.phase])} | {escape(when(t))} | "
-                     f"{escape(source)}{mark} | {link(m, n)} |")
+                     f"{source}{mark} | {link(m, n)} |")
     return Trusted("\n".join([*lines, "", "/// table-caption", escape(caption), "///"]))
 
 
@@ -229,19 +229,22 @@ def page_chart(page: Page, corpus: Corpus) -> Trusted | None:
     return Trusted(figure(ms, lambda m, n: f"#{m.excerpt.id}",
                           f"Time course of {page.title}: chart")
                    + "\n\n" + table(ms, lambda m, n: f"[statement](#{m.excerpt.id})",
-                                    corpus.bib_labels,
                                     f"The chart's data: {page.title}, times the sources give"))
+
+
+def overview_marks(corpus: Corpus) -> list[Mark]:
+    """Every page's timings, the toxicity pages first, then in the navigation's order."""
+    return marks(sorted(corpus.pages, key=lambda p: (p.group != "Toxicities", p.order, p.slug)))
 
 
 def overview_chart(corpus: Corpus) -> Trusted | None:
     """Every page's timings on one chart (the management page): each bar leads to its row in
     the table, whose link leads to the statement on its own page (links inside raw SVG are not
     rewritten by MkDocs for the offline edition; Markdown links in the table are)."""
-    ms = marks(sorted(corpus.pages, key=lambda p: (p.group != "Toxicities", p.order, p.slug)))
+    ms = overview_marks(corpus)
     if not ms:
         return None
     return Trusted(figure(ms, lambda m, n: f"#tc-{n}", "Time course of every toxicity: chart")
                    + "\n\n" + table(ms, lambda m, n: f"[{escape(m.page.title)}]"
                                                      f"({m.page.slug}.md#{m.excerpt.id})",
-                                    corpus.bib_labels,
                                     "The chart's data: every page's times the sources give"))
