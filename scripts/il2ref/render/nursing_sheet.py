@@ -175,7 +175,7 @@ def _common(corpus: Corpus, data: SheetData) -> dict[str, object]:
     labels = _short_labels(corpus, _sources(data))
     return {
         "data": data, "unseen_line": Markup(unseen_line(data.unseen, corpus.bib_labels)),
-        "frameworks": FRAMEWORKS, "next_course_title": ACTIONS[NEXT_COURSE],
+        "frameworks": FRAMEWORKS, "actions": ACTIONS, "next_course_title": ACTIONS[NEXT_COURSE],
         "short": lambda sources: "; ".join(f"{labels[s.key]}, {s.locator}" for s in sources),
         "prose": lambda t: Markup(prose(t)),
     }
