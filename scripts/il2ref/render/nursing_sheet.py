@@ -14,7 +14,7 @@ from markupsafe import Markup
 from il2ref.core.coverage import Unseen, unseen_rule_items
 from il2ref.core.model import Corpus, Rule, Source
 from il2ref.core.rules import ACTIONS, FRAMEWORKS, MEASURES, differing, system_name
-from il2ref.render.card import _URL, _short_labels
+from il2ref.render.card import _URL, _short_labels, _words
 from il2ref.render.dose_calculator import find_dosing
 from il2ref.render.inline import finding, prose
 from il2ref.render.jinja import environment
@@ -136,23 +136,33 @@ def _sources(data: SheetData) -> list[Source]:
             *(s for r in data.omitted for s in r.sources)]
 
 
-def sheet_table(corpus: Corpus, data: SheetData,
-                link: Callable[[str], str] | None = None) -> Markup:
-    """The sheet's table, for the printed sheet and the site page alike. `link`: key -> the
-    address of its reference (the site); without it, citations are plain text (paper)."""
+def _citations(corpus: Corpus, data: SheetData, link: Callable[[str], str] | None = None
+               ) -> Callable[[Rule], Markup]:
+    """rule -> 'Expert consensus (2014) [Dutcher 2014, Table 3]', a label's own name only once
+    (as on the card). `link`: key -> the address of its reference (the site); without it,
+    citations are plain text (paper)."""
     labels = _short_labels(corpus, _sources(data))
 
-    def cite(sources: tuple[Source, ...]) -> Markup:
-        parts = []
-        for s in sources:
-            label = Markup("{}").format(labels[s.key])
-            if link:
-                label = Markup('<a href="{}">{}</a>').format(link(s.key), labels[s.key])
-            parts.append(Markup("{}, {}").format(label, s.locator))
-        return Markup("[{}]").format(Markup("; ").join(parts))
+    def cite(s: Source) -> Markup:
+        if link:
+            return Markup('<a href="{}">{}</a>, {}').format(link(s.key), labels[s.key],
+                                                             s.locator)
+        return Markup("{}, {}").format(labels[s.key], s.locator)
 
+    def who(rule: Rule) -> Markup:
+        title = FRAMEWORKS[rule.framework]
+        if all(_words(corpus.bib_labels[s.key]) == _words(title) for s in rule.sources):
+            return Markup("{} [{}]").format(title, "; ".join(s.locator for s in rule.sources))
+        return Markup("{} [{}]").format(title, Markup("; ").join(cite(s) for s in rule.sources))
+
+    return who
+
+
+def sheet_table(corpus: Corpus, data: SheetData,
+                link: Callable[[str], str] | None = None) -> Markup:
+    """The sheet's table, for the printed sheet and the site page alike."""
     return Markup(environment("html").get_template("nursing-sheet-table.html.j2").render(
-        data=data, actions=ACTIONS, frameworks=FRAMEWORKS, cite=cite,
+        data=data, actions=ACTIONS, who=_citations(corpus, data, link),
         finding=lambda r: Markup(finding(r)), prose=lambda t: Markup(prose(t)),
         doses=range(1, data.doses + 1)))
 
@@ -175,7 +185,8 @@ def _common(corpus: Corpus, data: SheetData) -> dict[str, object]:
     labels = _short_labels(corpus, _sources(data))
     return {
         "data": data, "unseen_line": Markup(unseen_line(data.unseen, corpus.bib_labels)),
-        "frameworks": FRAMEWORKS, "actions": ACTIONS, "next_course_title": ACTIONS[NEXT_COURSE],
+        "who": _citations(corpus, data), "actions": ACTIONS,
+        "next_course_title": ACTIONS[NEXT_COURSE],
         "short": lambda sources: "; ".join(f"{labels[s.key]}, {s.locator}" for s in sources),
         "prose": lambda t: Markup(prose(t)),
     }
