@@ -307,7 +307,9 @@ def test_every_build_has_the_data_files_the_downloads_page_links(built_site: Pat
     footer = re.search(r"Edition [\d.]+ \([0-9a-f]{7}[^)]*\)", page)
     assert footer, "the Downloads page names no edition"
     for e in EDITIONS:
-        [name] = re.findall(rf'href="\.\./files/([^"]+{re.escape(e.suffix)})"', page)
+        # The whole name: "-A4.pdf" is also how the nursing sheet's A4 file ends.
+        [name] = re.findall(rf'href="\.\./files/(il2-toxicity-reference-[\d.]+-'
+                            rf'\d{{4}}-\d{{2}}-\d{{2}}{re.escape(e.suffix)})"', page)
         path = built_site / "files" / name
         assert path.exists() == e.every_build, name
     made = {p.name.rsplit("-", 1)[-1]: p for p in (built_site / "files").iterdir()}
