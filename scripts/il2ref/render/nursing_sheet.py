@@ -19,7 +19,7 @@ from il2ref.render.dose_calculator import find_dosing
 from il2ref.render.inline import finding, prose
 from il2ref.render.jinja import environment
 from il2ref.render.markdown import template
-from il2ref.render.markup import Trusted
+from il2ref.render.markup import Trusted, escape
 from il2ref.render.rule_tables import unseen_line
 
 # Checked before each new course, not when a dose is due (the schema's meaning of the action):
@@ -136,6 +136,12 @@ def _sources(data: SheetData) -> list[Source]:
             *(s for r in data.omitted for s in r.sources)]
 
 
+def _text(text: str) -> Markup:
+    """Editor text (locators, short labels) as markup.escape gives it: numeric entities, which
+    are HTML too, so the site page's Markdown can read no citation or syntax into them."""
+    return Markup(escape(text))
+
+
 def _citations(corpus: Corpus, data: SheetData, link: Callable[[str], str] | None = None
                ) -> Callable[[Rule], Markup]:
     """rule -> 'Expert consensus (2014) [Dutcher 2014, Table 3]', a label's own name only once
@@ -144,15 +150,16 @@ def _citations(corpus: Corpus, data: SheetData, link: Callable[[str], str] | Non
     labels = _short_labels(corpus, _sources(data))
 
     def cite(s: Source) -> Markup:
+        label, locator = _text(labels[s.key]), _text(s.locator)
         if link:
-            return Markup('<a href="{}">{}</a>, {}').format(link(s.key), labels[s.key],
-                                                             s.locator)
-        return Markup("{}, {}").format(labels[s.key], s.locator)
+            return Markup('<a href="{}">{}</a>, {}').format(link(s.key), label, locator)
+        return Markup("{}, {}").format(label, locator)
 
     def who(rule: Rule) -> Markup:
         title = FRAMEWORKS[rule.framework]
         if all(_words(corpus.bib_labels[s.key]) == _words(title) for s in rule.sources):
-            return Markup("{} [{}]").format(title, "; ".join(s.locator for s in rule.sources))
+            return Markup("{} [{}]").format(title, Markup("; ").join(
+                _text(s.locator) for s in rule.sources))
         return Markup("{} [{}]").format(title, Markup("; ").join(cite(s) for s in rule.sources))
 
     return who
@@ -187,7 +194,8 @@ def _common(corpus: Corpus, data: SheetData) -> dict[str, object]:
         "data": data, "unseen_line": Markup(unseen_line(data.unseen, corpus.bib_labels)),
         "who": _citations(corpus, data), "actions": ACTIONS,
         "next_course_title": ACTIONS[NEXT_COURSE],
-        "short": lambda sources: "; ".join(f"{labels[s.key]}, {s.locator}" for s in sources),
+        "short": lambda sources: _text("; ".join(f"{labels[s.key]}, {s.locator}"
+                                                 for s in sources)),
         "prose": lambda t: Markup(prose(t)),
     }
 
