@@ -292,7 +292,8 @@ def test_the_export_says_each_stage_as_it_starts_and_its_time(dist: Path) -> Non
     stages = re.findall(r"^export: (.+?) …(?:[^\n]*\n)*?[^\n]*? (\d+\.\d) s$", log,
                         re.MULTILINE)
     assert [name for name, _ in stages] == [
-        "data (JSON, CSV, FHIR)", "bedside card PDF", "patient information PDF", "print site",
+        "data (JSON, CSV, FHIR)", "bedside card PDF", "nursing sheet PDF (A4)",
+        "nursing sheet PDF (Letter)", "patient information PDF", "print site",
         "whole-reference PDFs (A4 and Letter, side by side)", "EPUB", "offline site",
         "offline zip", "online site"], log
 
@@ -306,7 +307,9 @@ def test_every_build_has_the_data_files_the_downloads_page_links(built_site: Pat
     footer = re.search(r"Edition [\d.]+ \([0-9a-f]{7}[^)]*\)", page)
     assert footer, "the Downloads page names no edition"
     for e in EDITIONS:
-        [name] = re.findall(rf'href="\.\./files/([^"]+{re.escape(e.suffix)})"', page)
+        # The whole name: "-A4.pdf" is also how the nursing sheet's A4 file ends.
+        [name] = re.findall(rf'href="\.\./files/(il2-toxicity-reference-[\d.]+-'
+                            rf'\d{{4}}-\d{{2}}-\d{{2}}{re.escape(e.suffix)})"', page)
         path = built_site / "files" / name
         assert path.exists() == e.every_build, name
     made = {p.name.rsplit("-", 1)[-1]: p for p in (built_site / "files").iterdir()}

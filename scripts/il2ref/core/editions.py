@@ -27,6 +27,12 @@ EDITIONS = (
     Edition("card", "-bedside-card.pdf", "Bedside card, PDF",
             "Regimen; what to hold, what stops a cycle, what stops IL-2 for good and what rules "
             "out the next course; key numbers: at most three pages."),
+    Edition("sheet_a4", "-nursing-sheet-A4.pdf", "Per-dose nursing sheet, PDF (A4 landscape)",
+            "One cycle: a column per dose, a row per check with each source's hold and stop "
+            "rules and citations, and room for the value and the decision. For local "
+            "adaptation."),
+    Edition("sheet_letter", "-nursing-sheet-Letter.pdf",
+            "Per-dose nursing sheet, PDF (US Letter landscape)", "The same, on Letter paper."),
     Edition("patient", "-patient-information.pdf", "Patient information, PDF",
             "High-dose IL-2 in plain words for patients and families, each statement cited: "
             "at most five pages."),

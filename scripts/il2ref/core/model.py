@@ -174,10 +174,14 @@ class Dosing:
     window_label: LabelVersion | None = None
     # Empty: the withdrawable volume is this reference's assumption, and the page says so.
     withdrawable_sources: tuple[Source, ...] = ()
+    # The most doses in one cycle (the nursing sheet's columns); None: the data gives none.
+    cycle_doses: int | None = None
+    cycle_sources: tuple[Source, ...] = ()
+    cycle_label: LabelVersion | None = None
 
     def sources(self) -> list[Source]:
         return [*self.dose_sources, *self.vial_sources, *self.withdrawable_sources,
-                *self.window_sources,
+                *self.window_sources, *self.cycle_sources,
                 *(s for d in self.diluents for s in d.sources)]
 
 
@@ -305,7 +309,7 @@ def _rule(raw: dict[str, Any], page: str) -> Rule:
 
 
 def _dosing(raw: dict[str, Any]) -> Dosing:
-    dose, vial, window = raw["dose"], raw["vial"], raw["window"]
+    dose, vial, window, cycle = raw["dose"], raw["vial"], raw["window"], raw.get("cycle")
     return Dosing(
         iu_per_kg=dose["iu_per_kg"], mg_per_kg=dose["mg_per_kg"],
         dose_sources=_sources(dose["sources"]), dose_label=dose.get("label_version"),
@@ -316,6 +320,9 @@ def _dosing(raw: dict[str, Any]) -> Dosing:
         vial_sources=_sources(vial["sources"]), vial_label=vial.get("label_version"),
         window_low=window["low_ug_per_ml"], window_high=window["high_ug_per_ml"],
         window_sources=_sources(window["sources"]), window_label=window.get("label_version"),
+        cycle_doses=cycle["doses"] if cycle else None,
+        cycle_sources=_sources(cycle["sources"]) if cycle else (),
+        cycle_label=cycle.get("label_version") if cycle else None,
         diluents=tuple(
             Diluent(d["id"], tuple(DiluentStep(x["ml"], x.get("up_to_iu"), x.get("up_to_mg"))
                                    for x in d["steps"]),

@@ -30,6 +30,7 @@ from il2ref.load.corpus import BIB_FILE, require_corpus
 from il2ref.load.edition import ENV as EDITION_ENV
 from il2ref.load.edition import NO_COMMIT, REF_ENV, commit, edition_id, release_or_commit
 from il2ref.render.card import card_html
+from il2ref.render.nursing_sheet import sheet_html
 from il2ref.render.patient import patient_html
 from il2ref.render.qr import card_url, qr_svg
 from il2ref.site import data_files
@@ -162,6 +163,14 @@ def export(root: Path, *, built: str) -> Path:
                               qr_svg=qr_svg(card_link), online=card_link), encoding="utf-8")
     with stage("export", "bedside card PDF"):
         _pdf(card, files / names["card"], paper=None)
+    # Per-dose nursing sheet: its @page CSS sets the paper, landscape
+    for paper in ("A4", "Letter"):
+        sheet = work / f"nursing-sheet-{paper}.html"
+        sheet.write_text(sheet_html(corpus, texts, paper=paper, edition=edition, built=built,
+                                    qr_svg=qr_svg(card_link), online=card_link),
+                         encoding="utf-8")
+        with stage("export", f"nursing sheet PDF ({paper})"):
+            _pdf(sheet, files / names[f"sheet_{paper.lower()}"], paper=None)
     patient = work / "patient.html"
     patient.write_text(patient_html(corpus, texts, edition=edition, built=built),
                        encoding="utf-8")

@@ -18,6 +18,7 @@ from il2ref.render.card import card_markdown
 from il2ref.render.dose_calculator import dose_calculator_markdown, find_dosing
 from il2ref.render.dose_check import dose_check_markdown
 from il2ref.render.feed import FEED, feed_xml
+from il2ref.render.nursing_sheet import sheet_markdown
 from il2ref.render.patient import patient_markdown
 from il2ref.render.provenance import Freshness, by_source_markdown, freshness, freshness_markdown
 from il2ref.render.quiz import quiz_markdown
@@ -64,7 +65,11 @@ GENERATED = (
     GeneratedPage("dose-time-check.md", "Dose-time check", "dose-calculator.md",
                   lambda i: dose_check_markdown(i.corpus, directory_urls=i.directory_urls),
                   lambda c: [p for p in c.pages if p.rules]),
-    GeneratedPage("patient-information.md", "Patient information", "dose-time-check.md",
+    GeneratedPage("nursing-sheet.md", "Per-dose nursing sheet", "dose-time-check.md",
+                  lambda i: sheet_markdown(i.corpus, edition=i.edition, built=i.built,
+                                           directory_urls=i.directory_urls),
+                  lambda c: [p for p in c.pages if p.rules or p.dosing]),
+    GeneratedPage("patient-information.md", "Patient information", "nursing-sheet.md",
                   lambda i: patient_markdown(i.corpus),
                   lambda c: [p for p in c.pages if any(e.patient for e in p.excerpts())]),
     GeneratedPage("self-test.md", "Test yourself", DATA_PAGES,
