@@ -204,7 +204,7 @@ def test_each_panel_is_a_bank_card_and_nothing_is_cut_off(page: Any, corpus: Cor
         assert abs(p["width"] / MM - 85.6) < 0.05 and abs(p["height"] / MM - 54) < 0.05, p
         assert p["overflow"] <= 0, p  # the text fits its panel
     # Panels stacked edge to edge, so each fold line is one panel's edge.
-    assert all(abs(b["top"] - a["bottom"]) < 0.5 for a, b in zip(panels, panels[1:]))
+    assert all(abs(b["top"] - a["bottom"]) < 0.5 for a, b in zip(panels, panels[1:], strict=False))
     assert panels[-1]["bottom"] / MM < 279.4 - 10 and panels[0]["left"] / MM + 85.6 < 215.9
 
 

@@ -1,5 +1,6 @@
-"""The QR codes on the bedside card and the wallet card, drawn by segno (a maintained, dependency-free QR library)
-as inline SVG, so the printed PDF carries it as vectors and it stays sharp at any size."""
+"""The QR codes on the bedside card and the wallet card, drawn by segno (a maintained,
+dependency-free QR library) as inline SVG, so the printed PDF carries it as vectors and it
+stays sharp at any size."""
 
 from __future__ import annotations
 
