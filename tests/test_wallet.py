@@ -269,3 +269,19 @@ def test_axe_finds_nothing_on_a_390px_phone(browser: Any, site_url: str, scheme:
     page.goto(url)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     context.close()
+
+
+@pytest.mark.browser
+def test_a_scanned_card_says_whether_the_page_is_its_edition(page: Any, site_url: str) -> None:
+    """The card's QR code names its edition: the page says whether the lines may have changed
+    since the card was printed, and shows nothing when opened without it."""
+    ref = release_or_commit(ROOT)
+    box = "[data-edition-check]"
+    page.goto(site_url + "wallet-card/")
+    assert page.locator(box).is_hidden()
+    page.goto(site_url + f"wallet-card/?edition={ref}")
+    assert page.locator(f"{box} [data-same]").is_visible()
+    assert page.locator(f"{box} [data-differs]").is_hidden()
+    page.goto(site_url + "wallet-card/?edition=v0.0.1")
+    assert page.locator(f"{box} [data-differs]").is_visible()
+    assert page.locator(f"{box} [data-printed]").text_content() == "v0.0.1"
