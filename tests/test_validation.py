@@ -61,8 +61,8 @@ EXPECTED = {
         "YYYY-MM-DD. (for example '2026-11-23') [E015]",
         "docs/data/wrong-types.yaml:5:8: order: must be a whole number, not text [E011]",
         "docs/data/wrong-types.yaml:6:1: colour: unknown field 'colour'; allowed fields: title, "
-        "summary, reviewed, evidence_through, status, group, order, topic, aliases, "
-        "search_boost, sections, rules, dosing [E014]"],
+        "summary, reviewed, evidence_through, status, timing_not_seen, group, order, topic, "
+        "aliases, search_boost, sections, rules, dosing [E014]"],
     "python-tag.yaml": [
         "docs/data/python-tag.yaml:1:8: (syntax): YAML tags such as !!python/... are not "
         "allowed; write plain text, lists and maps [E001]"],
@@ -263,6 +263,18 @@ EXPECTED = {
         "from low and high: remove value, or use another comparator [E054]",
         "docs/data/threshold-upside-down.yaml:34:74: rules[2].threshold.low: low is read only "
         "when the comparator is range: remove it, or use comparator: range [E054]"],
+    "timing-not-in-claim.yaml": [
+        "docs/data/timing-not-in-claim.yaml:22:17: sections[0].excerpts[0].timing[0].to: 3 is "
+        "not written in the claim: draw only the times the statement gives [E062]",
+        "docs/data/timing-not-in-claim.yaml:38:19: sections[0].excerpts[1].timing[0].unit: the "
+        "claim gives no time in weeks: use the unit the statement is written in [E062]",
+        "docs/data/timing-not-in-claim.yaml:51:19: sections[0].excerpts[2].timing[0].from: the "
+        "time runs from 11 to 6: from must not be after to [E062]",
+        "docs/data/timing-not-in-claim.yaml:59:17: sections[0].excerpts[2].timing[1].to: a time "
+        "after each dose falls before the next dose: at most 24 hours [E062]",
+        "docs/data/timing-not-in-claim.yaml:71:11: sections[0].excerpts[3].timing: an unverified "
+        "statement is not drawn on the time-course chart: check it against its source first, "
+        "or remove its timing [E062]"],
 }
 
 

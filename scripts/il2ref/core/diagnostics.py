@@ -167,6 +167,10 @@ CODES: dict[str, Code] = {c.id: c for c in (
     Code("E061", Severity.ERROR,
          "A search vocabulary word made only of words too common to lead to one page",
          "tests/test_vocabulary.py::test_vocabulary_mistakes_are_named_at_their_place"),
+    Code("E062", Severity.ERROR,
+         "A statement's timing gives a number or unit its claim does not, runs backwards, or"
+         " is out of range",
+         "tests/fixtures/invalid/timing-not-in-claim.yaml"),
     Code("W032", Severity.WARNING,
          "A references.bib entry lacks fields its type needs",
          "tests/test_validation.py::test_unused_bib_entry_is_a_warning_not_an_error"),

@@ -40,6 +40,25 @@ PatientSection = Literal["tell-at-once", "what-it-is", "what-you-feel", "signs-c
                          "organs", "after-home"]
 
 
+Phase = Literal["onset", "peak", "course", "recovery"]
+CountedFrom = Literal["each-dose", "start", "last-dose", "discharge"]
+TimeUnit = Literal["minutes", "hours", "days", "weeks", "months"]
+Regimen = Literal["high-dose", "post-til", "other", "not-stated"]
+
+
+@dataclass(frozen=True)
+class Timing:
+    """When a statement says a toxicity starts, is worst, is present or settles: what the
+    time-course chart draws (il2ref.render.time_course). `low` 0 reads "within"."""
+    what: str
+    phase: Phase
+    after: CountedFrom
+    low: float
+    high: float
+    unit: TimeUnit
+    regimen: Regimen
+
+
 @dataclass(frozen=True)
 class PatientText:
     """A statement in plain words for the Patient information sheet (il2ref.render.patient)."""
@@ -71,6 +90,7 @@ class Excerpt:
     page: str = ""
     patient: PatientText | None = None
     wallet: WalletLine | None = None
+    timing: tuple[Timing, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -189,6 +209,7 @@ class Page:
     dosing: Dosing | None = None
     status: PageStatus = "current"
     evidence_through: str | None = None  # an editor's date; else the newest source's
+    timing_not_seen: str | None = None  # what the sources give no time for (under the chart)
 
     def excerpts(self) -> list[Excerpt]:
         return [e for section in self.sections for e in section.statements()]
@@ -280,6 +301,8 @@ def _excerpt(raw: dict[str, Any], page: str) -> Excerpt:
         if "patient" in raw else None,
         wallet=WalletLine(raw["wallet"]["effect"], raw["wallet"]["text"])
         if "wallet" in raw else None,
+        timing=tuple(Timing(t["what"], t["phase"], t["after"], t["from"], t["to"], t["unit"],
+                            t["regimen"]) for t in raw.get("timing", [])),
     )
 
 
@@ -335,6 +358,7 @@ def page_from_data(slug: str, path: str, data: dict[str, Any]) -> Page:
         aliases=tuple(data.get("aliases", [])), search_boost=data.get("search_boost"),
         dosing=_dosing(data["dosing"]) if "dosing" in data else None,
         status=data.get("status", "current"), evidence_through=data.get("evidence_through"),
+        timing_not_seen=data.get("timing_not_seen"),
     )
 
 

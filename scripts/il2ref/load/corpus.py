@@ -141,6 +141,57 @@ def _threshold_sense(doc: yaml_source.YamlDocument, path: list[str | int],
     return out
 
 
+_UNIT_WORDS = {"minutes": "minute", "hours": "hour", "days": "day", "weeks": "week",
+               "months": "month"}
+_HOURS = {"minutes": 1 / 60, "hours": 1, "days": 24, "weeks": 24 * 7, "months": 24 * 30}
+_LONGEST_HOURS = 24 * 365 * 2  # two years: the longest follow-up any source gives
+
+
+def _timing_sense(doc: yaml_source.YamlDocument, path: list[str | int],
+                  obj: dict[str, Any]) -> list[Diagnostic]:
+    """A statement's timing is drawn on its page's chart, so it must say what the claim says:
+    every number (but a "within"'s 0) and its unit written in the claim, the range running
+    forwards, a time after each dose within a day; and only a verified statement is drawn."""
+    timings, claim = obj.get("timing"), obj.get("claim")
+    if not (isinstance(timings, list) and isinstance(claim, str)):
+        return []
+    if obj.get("status") == "unverified":
+        line, col = doc.position([*path, "timing"])
+        return [Diagnostic(doc.path, line, col, shape.field_name([*path, "timing"]),
+                           "an unverified statement is not drawn on the time-course chart: "
+                           "check it against its source first, or remove its timing", "E062")]
+    numbers = {m.group(0).replace(",", "") for m in re.finditer(r"\d[\d,]*(?:\.\d+)?", claim)}
+    out = []
+    for n, t in enumerate(timings):
+        if not isinstance(t, dict):
+            continue  # a schema error already
+        low, high, unit = t.get("from"), t.get("to"), t.get("unit")
+        if not (isinstance(low, (int, float)) and isinstance(high, (int, float))
+                and unit in _UNIT_WORDS):
+            continue  # a schema error already
+        problems: list[tuple[str, str]] = []
+        if low > high:
+            problems.append(("from", f"the time runs from {number_text(low)} to "
+                                     f"{number_text(high)}: from must not be after to"))
+        for name, value in (("from", low), ("to", high)):
+            if (value or name == "to") and number_text(value).replace(",", "") not in numbers:
+                problems.append((name, f"{number_text(value)} is not written in the claim: "
+                                       "draw only the times the statement gives"))
+        if _UNIT_WORDS[unit] not in claim.lower():
+            problems.append(("unit", f"the claim gives no time in {unit}: use the unit the "
+                                     "statement is written in"))
+        if t.get("after") == "each-dose" and high * _HOURS[unit] > 24:
+            problems.append(("to", "a time after each dose falls before the next dose: at "
+                                   "most 24 hours"))
+        if high * _HOURS[unit] > _LONGEST_HOURS:
+            problems.append(("to", "more than two years: check the number and its unit"))
+        for name, message in problems:
+            where = [*path, "timing", n, name]
+            line, col = doc.position(where)
+            out.append(Diagnostic(doc.path, line, col, shape.field_name(where), message, "E062"))
+    return out
+
+
 def _future_dates(doc: yaml_source.YamlDocument, latest: dt.date) -> list[Diagnostic]:
     """A page cannot be reviewed, nor its evidence searched, after the day it is built."""
     if not isinstance(doc.data, dict):
@@ -449,6 +500,7 @@ def load_corpus(root: Path, *, built: str | None = None) -> tuple[Corpus, list[D
                 rule_places.append((doc, path, obj))
             diagnostics += _lab_values(doc, path, obj, prose)
             diagnostics += _threshold_sense(doc, path, obj)
+            diagnostics += _timing_sense(doc, path, obj)
             diagnostics += _label_version(doc, path, obj, bib.label_versions)
         diagnostics += _future_dates(doc, latest)
         diagnostics += _anchors(doc, section_ids, entry_ids)

@@ -16,6 +16,7 @@ from il2ref.render.inline import actions_in_words, excerpt, prose
 from il2ref.render.jinja import environment
 from il2ref.render.markup import Trusted, attribute, escape, html_text
 from il2ref.render.rule_tables import all_rules, rules_table, unseen_line
+from il2ref.render.time_course import overview_chart, page_chart
 
 
 @lru_cache(maxsize=8192)  # a pure function of the text; a rebuild asks for the same ones
@@ -53,7 +54,10 @@ def page_markdown(page: Page, corpus: Corpus) -> str:
     return template("page.md.j2").render(
         page=page, stats=stats, all_rules=corpus.rules(), cited=cited,
         tags=corpus.index_tags(page),
-        unseen=unseen_line(unseen_rule_items(corpus), corpus.bib_labels)
+        unseen=unseen_line(unseen_rule_items(corpus), corpus.bib_labels),
+        chart=page_chart(page, corpus),
+        overview=overview_chart(corpus) if any(s.insert == "time-course"
+                                               for s in page.sections) else None,
     )
 
 

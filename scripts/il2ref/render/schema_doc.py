@@ -21,6 +21,7 @@ BLOCKS = [
     ("page", "Page file"),
     ("section", "Section"),
     ("excerpt", "Excerpt"),
+    ("timing", "Timing (time-course chart)"),
     ("source", "Source"),
     ("conflict", "Sources differ (conflict)"),
     ("rule", "Hold or stop rule"),
