@@ -396,6 +396,21 @@ def test_each_field_of_a_statement_is_said_in_words(over: dict[str, Any], said: 
         assert found == {"e": [said]}
 
 
+def test_a_wallet_card_line_added_moved_or_removed_is_said_in_words() -> None:
+    line = {"effect": "thyroid", "text": "Your thyroid may slow down after IL-2."}
+    moved = {"effect": "contrast", "text": "Tell the scan staff you had IL-2."}
+    assert _said(_page([_excerpt()], []), _page([_excerpt(wallet=line)], [])) == {"e": [
+        "Added to the wallet card under Thyroid",
+        "Wallet card text added: “Your thyroid may slow down after IL-2.”"]}
+    assert _said(_page([_excerpt(wallet=line)], []), _page([_excerpt(wallet=moved)], [])) == {
+        "e": ["Wallet card group changed from Thyroid to Contrast dye for X-rays and scans",
+              "Wallet card text changed from “Your thyroid may slow down after IL-2.” to “Tell "
+              "the scan staff you had IL-2.”"]}
+    assert _said(_page([_excerpt(wallet=line)], []), _page([_excerpt()], [])) == {"e": [
+        "Removed from the wallet card (was under Thyroid)",
+        "Wallet card text removed (was “Your thyroid may slow down after IL-2.”)"]}
+
+
 def test_a_statement_losing_a_field_or_being_verified_is_said_in_words() -> None:
     full = _excerpt(label_version="2024", status="unverified", key_fact=True, explains="hold-dose",
                     patient={"section": "organs", "text": "Your kidneys may work less well."})

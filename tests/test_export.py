@@ -361,14 +361,15 @@ def _editions(text: str) -> set[str]:
 
 def test_one_edition_id_in_every_exported_file(dist: Path, names: dict[str, str]) -> None:
     """The same id, naming this checkout's commit, in both PDFs, the card, the patient sheet,
-    the EPUB, the offline bundle's pages, every data file, and the online site's pages."""
+    the wallet card, the EPUB, the offline bundle's pages, every data file, and the online
+    site's pages."""
     expected = edition_id(ROOT)
     if (ROOT / ".git").exists():
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
                               text=True, check=True).stdout
         assert expected.startswith(f"Edition {__version__} ({head[:7]}")
     files = dist / "files"
-    for key in ("pdf_a4", "pdf_letter", "card", "patient"):
+    for key in ("pdf_a4", "pdf_letter", "card", "patient", "wallet"):
         assert _editions(_text(files / names[key])) == {expected}, key
     with zipfile.ZipFile(files / names["epub"]) as z:
         text = " ".join(z.read(n).decode("utf-8") for n in z.namelist()

@@ -42,6 +42,7 @@ from il2ref.render.card import card_html
 from il2ref.render.data import dataset, to_csv
 from il2ref.render.fhir import rules_bundle
 from il2ref.render.patient import patient_html
+from il2ref.render.wallet import wallet_html
 
 # What a careless or hostile editor might type: live HTML, attribute break-outs, CDATA and
 # template syntax, Markdown links and blocks, includes and markers, formulas.
@@ -97,6 +98,7 @@ def _page(i: int, value: str, hostile: bool) -> dict[str, Any]:
     one["sources"][0]["locator"] = t("locator")  # alpha2001 has no outline to match
     # Patient text is at least 20 characters long.
     one["patient"] = {"section": "what-it-is", "text": t("text") + " and so on, in words"}
+    one["wallet"] = {"effect": "contrast", "text": t("text") + " and so on, in words"}
 
     def side(n: int) -> dict[str, Any]:
         return {"id": f"side-{n}-p{i}", "claim": t("claim"), "evidence": "trial",
@@ -251,15 +253,19 @@ def test_the_print_page_for_pdfs_and_epub_has_only_its_plain_twins_markup(
     assert_same_markup(_tree(hostile.print_page), _tree(plain.print_page), "print page")
 
 
-def test_card_and_patient_sheet_html_have_only_their_plain_twins_markup(
+def test_card_patient_sheet_and_wallet_card_html_have_only_their_plain_twins_markup(
         hostile: Built, plain: Built) -> None:
     for make in (lambda b: card_html(b.corpus, b.texts, edition="E", built="B"),
-                 lambda b: patient_html(b.corpus, b.texts, edition="E", built="B")):
+                 lambda b: patient_html(b.corpus, b.texts, edition="E", built="B"),
+                 lambda b: wallet_html(b.corpus, edition="E", built="B")):
         got, want = make(hostile), make(plain)
         assert_same_markup(lxml.html.fromstring(got), lxml.html.fromstring(want), got[:60])
     card = lxml.html.fromstring(card_html(hostile.corpus, hostile.texts, edition="E",
                                           built="B")).text_content()
     assert HOSTILE[2] in card and plain_text(HOSTILE[1]) in card
+    wallet = lxml.html.fromstring(wallet_html(hostile.corpus, edition="E",
+                                              built="B")).text_content()
+    assert HOSTILE[2] in wallet and plain_text(HOSTILE[1]) in wallet
 
 
 def _text(el: Any) -> str:

@@ -277,7 +277,8 @@ def test_the_model_types_are_the_schema_lists() -> None:
                         ("tier", model.Tier), ("status", model.Status),
                         ("evidence", model.Evidence), ("topic", model.Topic),
                         ("label_version", model.LabelVersion),
-                        ("patient_section", model.PatientSection)]:
+                        ("patient_section", model.PatientSection),
+                        ("wallet_effect", model.WalletEffect)]:
         assert list(get_args(alias)) == values(defs[name]), name
     assert list(get_args(model.Group)) == root["properties"]["group"]["enum"]
     comparators = values(defs["threshold"]["properties"]["comparator"])

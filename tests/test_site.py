@@ -51,7 +51,8 @@ def test_the_navigation_is_mkdocs_yml_with_every_generated_page_in_its_place() -
     titles = _titles(full)
     top = [next(iter(e)) for e in full]
     assert top == ["Home", "Quick-reference card", "Dose calculator", "Dose-time check",
-                   "Per-dose nursing sheet", "Patient information", "Background", "Toxicities",
+                   "Per-dose nursing sheet", "Patient information", "Wallet card", "Background",
+                   "Toxicities",
                    "Organ systems", "Management", "Context", "Test yourself", "Downloads",
                    "About"]
     assert titles[titles.index("About") + 1:] == [

@@ -36,6 +36,11 @@ EDITIONS = (
     Edition("patient", "-patient-information.pdf", "Patient information, PDF",
             "High-dose IL-2 in plain words for patients and families, each statement cited: "
             "at most five pages."),
+    Edition("wallet", "-wallet-card.pdf", "Wallet card for patients, PDF",
+            "One A4 sheet: a card of bank-card-sized panels (85.6 × 54 mm) to cut out and fold, "
+            "with the late effects any doctor, nurse or radiographer should know after IL-2, "
+            "places to write the treating centre and the date, and a QR code to the cited "
+            "Wallet card page."),
     Edition("epub", ".epub", "Whole reference, EPUB", "For e-readers."),
     Edition("json", "-data.json", "Data, JSON", "Every excerpt and rule with resolved references.",
             every_build=True),

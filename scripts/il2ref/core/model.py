@@ -66,6 +66,16 @@ class PatientText:
     text: str
 
 
+WalletEffect = Literal["contrast", "thyroid"]
+
+
+@dataclass(frozen=True)
+class WalletLine:
+    """A late effect in a few plain words for the patient's wallet card (il2ref.render.wallet)."""
+    effect: WalletEffect
+    text: str
+
+
 @dataclass(frozen=True)
 class Excerpt:
     id: str
@@ -79,6 +89,7 @@ class Excerpt:
     explains: Action | None = None  # an action this statement explains (shown with it on the card)
     page: str = ""
     patient: PatientText | None = None
+    wallet: WalletLine | None = None
     timing: tuple[Timing, ...] = ()
 
 
@@ -292,6 +303,8 @@ def _excerpt(raw: dict[str, Any], page: str) -> Excerpt:
         explains=raw.get("explains"), page=page,
         patient=PatientText(raw["patient"]["section"], raw["patient"]["text"])
         if "patient" in raw else None,
+        wallet=WalletLine(raw["wallet"]["effect"], raw["wallet"]["text"])
+        if "wallet" in raw else None,
         timing=tuple(Timing(t["what"], t["phase"], t["after"], t["from"], t["to"], t["unit"],
                             t["regimen"]) for t in raw.get("timing", [])),
     )

@@ -32,7 +32,8 @@ from il2ref.load.edition import NO_COMMIT, REF_ENV, commit, edition_id, release_
 from il2ref.render.card import card_html
 from il2ref.render.nursing_sheet import sheet_html
 from il2ref.render.patient import patient_html
-from il2ref.render.qr import card_url, qr_svg
+from il2ref.render.qr import card_url, qr_svg, wallet_url
+from il2ref.render.wallet import wallet_html
 from il2ref.site import data_files
 from il2ref.site.citations import reference_texts
 
@@ -176,6 +177,13 @@ def export(root: Path, *, built: str) -> Path:
                        encoding="utf-8")
     with stage("export", "patient information PDF"):
         _pdf(patient, files / names["patient"], paper=None)
+    wallet = work / "wallet.html"
+    wallet_link = wallet_url(site_url, ref)
+    wallet.write_text(wallet_html(corpus, edition=edition, built=built,
+                                  qr_svg=qr_svg(wallet_link), online=wallet_link),
+                      encoding="utf-8")
+    with stage("export", "wallet card PDF"):
+        _pdf(wallet, files / names["wallet"], paper=None)
 
     # Whole reference: PDF (A4 and Letter) and EPUB from the print-site page
     with stage("export", "print site"):

@@ -32,6 +32,7 @@ from il2ref.core.model import (
     Rule,
     Source,
     Threshold,
+    WalletLine,
     page_from_data,
 )
 from il2ref.core.rules import ACTIONS, FRAMEWORKS, MEASURES, TIERS, TOPICS
@@ -96,6 +97,11 @@ _SAID: dict[str, tuple[str, str, str]] = {
                         "Removed from the patient sheet (was under {old})"),
     "patient_text": ("Patient text changed from “{old}” to “{new}”",
                      "Patient text added: “{new}”", "Patient text removed (was “{old}”)"),
+    "wallet_effect": ("Wallet card group changed from {old} to {new}",
+                      "Added to the wallet card under {new}",
+                      "Removed from the wallet card (was under {old})"),
+    "wallet_text": ("Wallet card text changed from “{old}” to “{new}”",
+                    "Wallet card text added: “{new}”", "Wallet card text removed (was “{old}”)"),
     "page": ("Moved from {old} to {new}", "Now on {new}", "No longer on {old}"),
 }
 
@@ -107,6 +113,7 @@ def _titles(options: list[dict[str, str]]) -> dict[str, str]:
 # The schema's display titles for the two lists core.rules does not name.
 _COUNTS = _titles(schema()["$defs"]["cumulative"]["properties"]["counts"]["oneOf"])
 _PATIENT_SECTIONS = _titles(schema()["$defs"]["patient_section"]["oneOf"])
+_WALLET_EFFECTS = _titles(schema()["$defs"]["wallet_effect"]["oneOf"])
 
 
 def _flat(text: object) -> str:
@@ -142,6 +149,9 @@ def _of_excerpt(e: Excerpt, page: str, conflict: str | None) -> Statement:
         "patient_section": _PATIENT_SECTIONS.get(e.patient.section, e.patient.section)
         if e.patient else None,
         "patient_text": e.patient.text if e.patient else None,
+        "wallet_effect": _WALLET_EFFECTS.get(e.wallet.effect, e.wallet.effect)
+        if e.wallet else None,
+        "wallet_text": e.wallet.text if e.wallet else None,
         "page": e.page,
     }, e.sources, page)
 
@@ -186,14 +196,16 @@ def _lenient_sources(raw: Any) -> tuple[Source, ...]:
 
 
 def _lenient_excerpt(raw: dict[str, Any], slug: str) -> Excerpt:
-    patient = raw.get("patient")
+    patient, wallet = raw.get("patient"), raw.get("wallet")
     return Excerpt(
         id=raw["id"], claim=str(raw["claim"]), sources=_lenient_sources(raw.get("sources")),
         evidence=raw.get("evidence", ""), topic=raw.get("topic", ""),
         label_version=raw.get("label_version"), status=raw.get("status", "verified"),
         key_fact=bool(raw.get("key_fact", False)), explains=raw.get("explains"), page=slug,
         patient=PatientText(patient.get("section", ""), str(patient.get("text", "")))
-        if isinstance(patient, dict) else None)
+        if isinstance(patient, dict) else None,
+        wallet=WalletLine(wallet.get("effect", ""), str(wallet.get("text", "")))
+        if isinstance(wallet, dict) else None)
 
 
 def _lenient_rule(raw: dict[str, Any], slug: str) -> Rule:

@@ -23,6 +23,7 @@ from il2ref.render.patient import patient_markdown
 from il2ref.render.provenance import Freshness, by_source_markdown, freshness, freshness_markdown
 from il2ref.render.quiz import quiz_markdown
 from il2ref.render.review import review_markdown
+from il2ref.render.wallet import wallet_markdown
 from il2ref.site.nav import DATA_PAGES, Nav, data_groups, merged
 
 
@@ -72,6 +73,10 @@ GENERATED = (
     GeneratedPage("patient-information.md", "Patient information", "nursing-sheet.md",
                   lambda i: patient_markdown(i.corpus),
                   lambda c: [p for p in c.pages if any(e.patient for e in p.excerpts())]),
+    GeneratedPage("wallet-card.md", "Wallet card", "patient-information.md",
+                  lambda i: wallet_markdown(i.corpus, edition=i.edition, ref=i.ref,
+                                            directory_urls=i.directory_urls),
+                  lambda c: [p for p in c.pages if any(e.wallet for e in p.excerpts())]),
     GeneratedPage("self-test.md", "Test yourself", DATA_PAGES,
                   lambda i: quiz_markdown(i.corpus)),
     GeneratedPage("by-source.md", "Statements by source", "references.md",
@@ -90,7 +95,8 @@ GENERATED = (
     GeneratedPage("coverage.md", "Source coverage", "by-source.md",
                   lambda i: md.coverage_markdown(i.corpus)),
 )
-DATA_AFTER = "patient-information.md"  # the data pages' groups follow the card and the tools
+# The data pages' groups follow the card, the bedside tools and the patient pages.
+DATA_AFTER = "wallet-card.md"
 
 
 def nav(hand_written: Nav, corpus: Corpus) -> Nav:
