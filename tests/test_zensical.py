@@ -1,0 +1,182 @@
+"""The second door (issue #29): `il2ref plain` writes the site as ordinary Markdown, and Zensical
+(Material's successor, which runs no hook and no plugin) builds it with the site's theme
+settings. Compared page by page with the MkDocs build of the same checkout (`built_site`).
+
+Run them alone with `pytest -k zensical`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+import yaml
+
+from conftest import BUILD_DATE, ENV, ROOT
+from il2ref.editions import plain
+from il2ref.load.config import read_config
+from il2ref.load.corpus import load_corpus
+from il2ref.load.edition import edition_id
+
+ZENSICAL = Path(sys.executable).with_name("zensical")
+# What a reader must never see: a project marker, a citation key or a bibliography command the
+# build did not replace, or the footnotes' place marker.
+RAW = re.compile(r"il2ref:|\[@|@[a-z][a-z0-9_-]*\d{4}\b|\\(?:full_)?bibliography|///Footnotes")
+
+
+def _pages(site: Path) -> dict[str, Path]:
+    """Every page of a built site by its path, the 404 page left out (Zensical's is its own)."""
+    return {p.relative_to(site).as_posix(): p for p in sorted(site.rglob("*.html"))
+            if p.name != "404.html" and "assets" not in p.parts}
+
+
+def _article(path: Path) -> Any:
+    tree = lxml.html.parse(str(path)).getroot()
+    [article] = tree.cssselect("article.md-content__inner")
+    for gone in article.cssselect("script, style"):
+        gone.drop_tree()
+    return article
+
+
+def _text(article: Any) -> str:
+    return " ".join(article.text_content().split())
+
+
+@pytest.fixture(scope="module")
+def plain_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("plain") / "plain"
+    plain.write_plain(ROOT, folder, built=BUILD_DATE)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def zensical_site(plain_folder: Path) -> Path:
+    start = time.perf_counter()
+    result = subprocess.run([str(ZENSICAL), "build", "--clean", "-f",
+                             str(plain_folder / "mkdocs.yml")], cwd=plain_folder, env=ENV,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    print(f"zensical build: {time.perf_counter() - start:.1f} s")
+    return plain_folder / "site"
+
+
+def test_zensical_plain_folder_needs_no_hook_plugin_or_project_code(plain_folder: Path) -> None:
+    config = yaml.safe_load((plain_folder / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert "hooks" not in config
+    assert "custom_dir" not in config["theme"]
+    named = [next(iter(e)) if isinstance(e, dict) else e
+             for e in config["plugins"] + config["markdown_extensions"]]
+    assert "bibtex" not in named and not [n for n in named if n.startswith("il2ref")]
+    # The site's theme settings, as mkdocs.yml has them.
+    site = read_config(ROOT)
+    assert {k: v for k, v in site["theme"].items() if k != "custom_dir"} == config["theme"]
+    assert config["copyright"].endswith(f"{edition_id(ROOT)}.")
+    # The navigation written out: every page in it, generated ones included.
+    listed = re.findall(r"\b[\w-]+\.md\b", json.dumps(config["nav"]))
+    pages = sorted(p.relative_to(plain_folder / "docs").as_posix()
+                   for p in (plain_folder / "docs").rglob("*.md"))
+    assert sorted(listed) == pages
+    corpus = load_corpus(ROOT)[0]
+    assert {f"{p.slug}.md" for p in corpus.pages} <= set(pages)
+    assert {g.path for g in plain.pages.GENERATED} <= set(pages)
+
+
+def test_zensical_builds_every_page_of_the_mkdocs_site(built_site: Path,
+                                                       zensical_site: Path) -> None:
+    assert sorted(_pages(zensical_site)) == sorted(_pages(built_site))
+    assert len(_pages(zensical_site)) > 30
+
+
+def test_zensical_pages_show_no_raw_citation_or_marker(zensical_site: Path) -> None:
+    raw = {path: RAW.findall(_text(_article(page)))
+           for path, page in _pages(zensical_site).items()}
+    assert {path: found for path, found in raw.items() if found} == {}
+    # Citations became numbered footnotes with their reference list.
+    notes = _article(zensical_site / "source-notes" / "index.html")
+    assert len(notes.cssselect("sup[id^='fnref'] a.footnote-ref")) >= 30
+    assert "Dutcher JP" in _text(notes.cssselect("div.footnote")[0])
+
+
+def test_zensical_has_the_statements_and_text_of_the_mkdocs_site(built_site: Path,
+                                                                zensical_site: Path) -> None:
+    """Page by page: the same element ids (every statement, rule, heading and footnote) and
+    the same article text, whitespace normalised. No difference is allowed in the text."""
+    ours, theirs = _pages(built_site), _pages(zensical_site)
+    statements = 0
+    for path in ours:
+        mine, other = _article(ours[path]), _article(theirs[path])
+        ids = [e.get("id") for e in mine.iter() if e.get("id")]
+        assert ids == [e.get("id") for e in other.iter() if e.get("id")], path
+        statements += len(mine.cssselect(".claim[id]"))
+        assert _text(mine) == _text(other), path
+    assert statements >= 120
+
+
+def test_zensical_search_finds_a_statement(zensical_site: Path) -> None:
+    corpus = load_corpus(ROOT)[0]
+    statement = next(e for p in corpus.pages if p.slug == "capillary-leak"
+                     for e in p.excerpts())
+    [index] = list(zensical_site.rglob("search*.json"))
+    docs = json.loads(index.read_text(encoding="utf-8"))
+    items = docs["items"] if isinstance(docs, dict) and "items" in docs else docs.get("docs")
+    words = " ".join(statement.claim.split()[:6])
+    hits = [d["location"] for d in items if words in " ".join(d.get("text", "").split())]
+    assert hits and hits[0].startswith("capillary-leak/"), (words, hits[:3])
+
+
+# ------------------------------------------------------------------------------------------
+# A change that breaks the plain output fails here: each check below feeds a broken page
+# through the real finishing code and expects the build of the folder to refuse it.
+
+@pytest.fixture(scope="module")
+def door() -> plain.Door:
+    corpus = load_corpus(ROOT)[0]
+    return plain.door(ROOT, corpus, read_config(ROOT), edition_id(ROOT))
+
+
+def test_zensical_plain_refuses_a_marker_left_raw(door: plain.Door,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    source = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+    assert "<!-- il2ref:glossary -->" not in plain.plain_page(source, "glossary.md", door)
+    monkeypatch.setattr(plain.markers, "fill", lambda markdown, *a, **k: markdown)
+    with pytest.raises(plain.PlainError, match=r"docs/glossary.md:\d+: left raw: "
+                                               r"<!-- il2ref:glossary -->"):
+        plain.plain_page(source, "glossary.md", door)
+
+
+def test_zensical_plain_refuses_a_citation_left_raw(door: plain.Door,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    source = (ROOT / "docs" / "source-notes.md").read_text(encoding="utf-8")
+    page = plain.plain_page(source, "source-notes.md", door)
+    assert "[^dutcher2014]: Dutcher JP" in page and "[@" not in page
+    monkeypatch.setattr(plain, "resolve_citations", lambda markdown, *a: markdown)
+    with pytest.raises(plain.PlainError, match=r"left raw: \[@proleukin_pi_2024\]"):
+        plain.plain_page(source, "source-notes.md", door)
+
+
+def test_zensical_plain_refuses_an_unknown_or_unformatted_citation(
+        door: plain.Door, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(plain.PlainError, match="unknown citation key.*nosuch2099"):
+        plain.plain_page("---\ntitle: T\n---\n\n# T\n\nA claim [@nosuch2099].\n", "t.md", door)
+    # A reference pandoc did not format: mkdocs-bibtex drops the citation without a word and
+    # the claim loses its number; here the page is refused.
+    monkeypatch.setattr(door.registry, "validate_citation_blocks", lambda blocks: None)
+    monkeypatch.delitem(door.registry._reference_cache, "dutcher2014")
+    with pytest.raises(plain.PlainError, match="@dutcher2014 has no formatted reference"):
+        plain.plain_page("# T\n\nA claim [@dutcher2014].\n\n\\bibliography\n", "t.md", door)
+
+
+def test_zensical_raw_check_finds_what_a_reader_must_not_see() -> None:
+    """The check the Zensical pages go through is not blind: it finds each kind of leftover."""
+    for leftover in ("<!-- il2ref:codes -->", "[@dutcher2014]", "\\bibliography",
+                     "see @dutcher2014 p. 3", "///Footnotes Go Here///"):
+        assert RAW.search(leftover), leftover
+        assert plain.leftovers(f"text\n{leftover}\n", "x.md") or leftover.startswith(("see", "///"))
+    assert not RAW.search("Dutcher JP, et al. 2014;2(1):26. e-mail: editor@hospital.org")
