@@ -61,7 +61,8 @@ BIB_COMMAND = "\\bibliography"  # mkdocs-bibtex's default bib_command, as mkdocs
 
 # Anything that shows the page was not finished: a marker, a citation key, a bibliography
 # command. Python-Markdown would print each one to the reader as it is.
-LEFTOVERS = re.compile(r"<!--\s*il2ref:[^>]*-->|\[[^\]\n]*@[\w-]+[^\]\n]*\]|\\(?:full_)?bibliography\b")
+LEFTOVERS = re.compile(rf"{markers.MARKER.pattern}|\[[^\]\n]*@[\w-]+[^\]\n]*\]"
+                       r"|\\(?:full_)?bibliography\b")
 _NOTE = re.compile(r"^\[\^[^\]]+\]:", re.M)  # a footnote's text
 _CODE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
 
@@ -152,9 +153,14 @@ def plain_page(source: str, path: str, door: Door) -> str:
     """One page's file as the plain folder holds it: front matter kept, body finished."""
     body, meta = get_data(source)
     front = source[:len(source) - len(body)]
-    where = f"{DOCS}/{path}"
+    where, first_line = f"{DOCS}/{path}", front.count("\n") + 1
+    if meta.get("tags") and front.startswith("---\n") and "hide" not in meta:
+        # The tags are readers' search words (render/templates/page.md.j2). Material shows them
+        # only with its tags plugin, which the site leaves off; Zensical shows every page's
+        # tags under its text unless told to hide them, and still searches them.
+        front = "---\nhide: [tags]\n" + front[len("---\n"):]
     try:
-        body = markers.fill(body, path, door.makers, first_line=front.count("\n") + 1)
+        body = markers.fill(body, path, door.makers, first_line=first_line)
     except markers.MarkerError as wrong:
         raise PlainError(str(wrong)) from None
     body = resolve_citations(body, door.registry, door.bib_keys, where)
@@ -167,7 +173,7 @@ def plain_page(source: str, path: str, door: Door) -> str:
     # The footnotes extension leaves its place marker as text on a page without footnotes.
     here = f"{FOOTNOTES_HERE}\n\n" if _NOTE.search(body) else ""
     page = f"{front}{body.rstrip()}\n\n{here}{report}\n\n{door.abbreviations.rstrip()}\n"
-    problems = leftovers(page[len(front):], where)
+    problems = leftovers(page, where)
     if problems:
         raise PlainError("\n".join(problems))
     return page
