@@ -173,6 +173,14 @@ def test_zensical_offline_edition_searches_from_file_with_nothing_from_outside(
         found.wait_for(timeout=15_000)
         page.goto(found.get_attribute("href") or "")
         assert page.locator(f"[id='{claim.get('id')}']").count() == 1
+        # The all-rules tables' filters run too (rule-filters.js needs the bundle's document$).
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((site / "management.html").as_uri() + "#system=renal")
+        page.wait_for_selector("form[data-rule-filters][data-ready]", state="attached")
+        shown, total = page.evaluate("""() => { const rows = [...document.querySelectorAll(
+            'tr[data-rule]')]; return [rows.filter(r => r.offsetParent).length, rows.length]; }""")
+        assert 0 < shown < total and errors == []
         assert outside == []
     finally:
         page.close()

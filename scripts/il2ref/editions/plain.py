@@ -57,6 +57,7 @@ DROPPED_EXTENSIONS = ("il2ref.site.caption", "pymdownx.snippets")
 # Python-Markdown's footnotes extension puts the reference list here (its default
 # PLACE_MARKER), so the report line stays under it, where the theme puts it in the MkDocs site.
 FOOTNOTES_HERE = "///Footnotes Go Here///"
+RULE_FILTERS = "javascripts/rule-filters.js"
 BIB_COMMAND = "\\bibliography"  # mkdocs-bibtex's default bib_command, as mkdocs.yml leaves it
 
 # Anything that shows the page was not finished: a marker, a citation key, a bibliography
@@ -164,9 +165,6 @@ def plain_page(source: str, path: str, door: Door) -> str:
     except markers.MarkerError as wrong:
         raise PlainError(str(wrong)) from None
     body = resolve_citations(body, door.registry, door.bib_keys, where)
-    if meta.get("rule_filters"):  # main.html loads it on this page only; here the page does
-        up = "../" if door.directory_urls and page_url(path, directory_urls=True) else ""
-        body += f'\n\n<script src="{up}javascripts/rule-filters.js"></script>\n'
     url = page_url(path, directory_urls=door.directory_urls)
     title = str(meta.get("title") or door.site_name)
     report = report_line(url, title, door.edition, door.issues, directory_urls=door.directory_urls)
@@ -201,7 +199,10 @@ def plain_config(raw: dict[str, Any], nav: list[Any], edition: str) -> dict[str,
         "theme": theme,
         "extra": {k: v for k, v in raw.get("extra", {}).items()},
         "extra_css": raw.get("extra_css", []),
-        "extra_javascript": raw.get("extra_javascript", []),
+        # The theme's main.html loads it after the bundle on the page with the filters only;
+        # with no theme folder every page lists it (it finds no form elsewhere). A script in
+        # the page itself would run before the bundle defines `document$`.
+        "extra_javascript": [*raw.get("extra_javascript", []), RULE_FILTERS],
         "plugins": plugins,
         "markdown_extensions": extensions,
     }
