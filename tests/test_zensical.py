@@ -121,7 +121,12 @@ def test_zensical_has_the_statements_and_text_of_the_mkdocs_site(built_site: Pat
                                                                 zensical_site: Path) -> None:
     """Page by page: the same element ids (every statement, rule, heading and footnote) and
     the same article text, whitespace normalised. No difference is allowed in the text."""
-    ours, theirs = _pages(built_site), _pages(zensical_site)
+    assert _same_articles(_pages(built_site), _pages(zensical_site)) >= 120
+
+
+def _same_articles(ours: dict[str, Path], theirs: dict[str, Path]) -> int:
+    """Asserts each page pair has the same ids and text, and no raw leftover; the number of
+    statements compared."""
     statements = 0
     for path in ours:
         mine, other = _article(ours[path]), _article(theirs[path])
@@ -129,7 +134,9 @@ def test_zensical_has_the_statements_and_text_of_the_mkdocs_site(built_site: Pat
         assert ids == [e.get("id") for e in other.iter() if e.get("id")], path
         statements += len(mine.cssselect(".claim[id]"))
         assert _text(mine) == _text(other), path
-    assert statements >= 120
+        assert not RAW.search(_text(other)), path
+        assert not MARKER.search(theirs[path].read_text(encoding="utf-8")), path
+    return statements
 
 
 def _strip(html: str) -> str:
@@ -151,13 +158,20 @@ def test_zensical_search_finds_a_statement(built_site: Path, zensical_site: Path
 @pytest.mark.browser
 def test_zensical_offline_edition_searches_from_file_with_nothing_from_outside(
         browser: Any, built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """`il2ref plain --offline` (from mkdocs.offline.yml) built by Zensical opens from file://:
-    its search (Zensical's offline index, search.js, through the shipped iframe-worker shim)
-    finds a statement and lands on its page, and no request leaves the folder."""
+    """`il2ref plain --offline` (from mkdocs.offline.yml) built by Zensical: the same pages,
+    ids and text as the MkDocs site, and it opens from file://: its search (Zensical's offline
+    index, search.js, through the shipped iframe-worker shim) finds a statement and lands on
+    its page, the rule filters work, and no request leaves the folder."""
     folder = tmp_path_factory.mktemp("plain-offline") / "plain"
     plain.write_plain(ROOT, folder, built=BUILD_DATE, config=plain.OFFLINE_CONFIG)
     site = _zensical(folder)
-    assert (site / "capillary-leak.html").is_file() and (site / "search.js").is_file()
+    assert (site / "search.js").is_file()
+    # The same pages as the MkDocs site, as files (no directory URLs), checked the same way.
+    online = _pages(built_site)
+    offline = {path: site / (path.replace("/index.html", ".html")) for path in online}
+    assert sorted(p.relative_to(site).as_posix() for p in offline.values()) == sorted(
+        p.name for p in site.glob("*.html") if p.name != "404.html")
+    assert _same_articles(online, offline) >= 120
     claim = _article(built_site / "capillary-leak" / "index.html").cssselect(".claim[id]")[0]
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     outside: list[str] = []
