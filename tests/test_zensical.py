@@ -82,13 +82,19 @@ def zensical_site(plain_folder: Path) -> Path:
 def test_zensical_plain_folder_needs_no_hook_plugin_or_project_code(plain_folder: Path) -> None:
     config = yaml.safe_load((plain_folder / "mkdocs.yml").read_text(encoding="utf-8"))
     assert "hooks" not in config
-    assert "custom_dir" not in config["theme"]
+    # The site's theme folder comes along as it is: templates, no code.
+    theme = plain_folder / config["theme"]["custom_dir"]
+    assert sorted(p.name for p in theme.iterdir()) == ["main.html"]
+    assert theme.joinpath("main.html").read_bytes() == (
+        ROOT / "scripts" / "il2ref" / "site" / "theme" / "main.html").read_bytes()
+    assert config["extra"]["il2ref"]["edition"] == edition_id(ROOT)
     named = [next(iter(e)) if isinstance(e, dict) else e
              for e in config["plugins"] + config["markdown_extensions"]]
     assert "bibtex" not in named and not [n for n in named if n.startswith("il2ref")]
     # The site's theme settings, as mkdocs.yml has them.
     site = read_config(ROOT)
-    assert {k: v for k, v in site["theme"].items() if k != "custom_dir"} == config["theme"]
+    assert {k: v for k, v in site["theme"].items() if k != "custom_dir"} == {
+        k: v for k, v in config["theme"].items() if k != "custom_dir"}
     assert config["copyright"].endswith(f"{edition_id(ROOT)}.")
     # The navigation written out: every page in it, generated ones included.
     listed = re.findall(r"\b[\w-]+\.md\b", json.dumps(config["nav"]))
@@ -104,6 +110,15 @@ def test_zensical_builds_every_page_of_the_mkdocs_site(built_site: Path,
                                                        zensical_site: Path) -> None:
     assert sorted(_pages(zensical_site)) == sorted(_pages(built_site))
     assert len(_pages(zensical_site)) > 30
+    # The site's theme additions, through the same template: the change feed in every head,
+    # the report line under every article, the filters' script on their page only.
+    for path, page in _pages(zensical_site).items():
+        tree = lxml.html.parse(str(page)).getroot()
+        assert tree.cssselect("head link[rel=alternate][type='application/atom+xml']"), path
+        assert tree.cssselect("article p.report-error"), path
+        scripts = [s.get("src") or "" for s in tree.cssselect("script")]
+        assert any(s.endswith("rule-filters.js") for s in scripts) == (
+            path == "management/index.html"), path
 
 
 def test_zensical_pages_show_no_raw_citation_or_marker(zensical_site: Path) -> None:

@@ -3,15 +3,14 @@
 Every page, generated and hand-written, as the MkDocs build would convert it, with what the
 hook and mkdocs-bibtex do at build time already done: markers filled, citations turned into
 numbered footnotes with their reference lists, the glossary's abbreviations appended, the
-navigation written out in a minimal `mkdocs.yml`. The folder needs no hook, no plugin and no
-project code: Zensical (Material's successor) builds it as it is, and so would MkDocs with
-Material alone. The MkDocs build is unchanged; both doors are made from the same model, with
-the same marker table (`il2ref.site.build.page_makers`) and the same formatted references
-(`il2ref.site.citations`, kept in `.cache/`).
+navigation written out in a minimal `mkdocs.yml`, beside the site's theme folder (templates
+only). The folder needs no hook, no plugin and no project code: Zensical (Material's
+successor) builds it as it is. The MkDocs build is unchanged; both doors are made from the
+same model, with the same marker table (`il2ref.site.build.page_makers`) and the same
+formatted references (`il2ref.site.citations`, kept in `.cache/`).
 
-What the plain folder cannot carry (Material's search worker wrapper, the per-page CSP
-`<meta>`, the change feed `<link>`, the report link's statement prefill, the print PDF) is
-listed on the Performance page ("The second door").
+What the plain folder cannot carry (the site's search worker wrapper, the per-page CSP
+`<meta>`, the print PDF, ...) is listed on the Performance page ("The second door").
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import yaml
 from mkdocs.utils.meta import get_data
@@ -37,7 +35,6 @@ from il2ref.load.config import CONFIG, read_config
 from il2ref.load.corpus import BIB_FILE, require_corpus
 from il2ref.load.edition import edition_id, release_or_commit
 from il2ref.render.glossary import SEARCH_TERMS, search_terms_js
-from il2ref.render.markup import html_text
 from il2ref.site import citations, data_files, markers, pages
 from il2ref.site.build import ABBREVIATIONS, issues_url_for, page_makers
 from il2ref.site.html import strip_nocase
@@ -54,17 +51,16 @@ OFFLINE_CONFIG = "mkdocs.offline.yml"
 # code (`<caption>` inside the rule tables then lands in a <p>: same text, looser HTML), and
 # snippets only appended the abbreviations, which each page now carries itself.
 DROPPED_EXTENSIONS = ("il2ref.site.caption", "pymdownx.snippets")
-# Python-Markdown's footnotes extension puts the reference list here (its default
-# PLACE_MARKER), so the report line stays under it, where the theme puts it in the MkDocs site.
-FOOTNOTES_HERE = "///Footnotes Go Here///"
-RULE_FILTERS = "javascripts/rule-filters.js"
+# The site's theme folder: Material templates only (the feed link, "Report an error in this
+# page", the rule filters' script), which Zensical reads too; copied beside the Markdown.
+THEME = Path(__file__).resolve().parents[1] / "site" / "theme"
+OVERRIDES = "overrides"
 BIB_COMMAND = "\\bibliography"  # mkdocs-bibtex's default bib_command, as mkdocs.yml leaves it
 
 # Anything that shows the page was not finished: a marker, a citation key, a bibliography
 # command. Python-Markdown would print each one to the reader as it is.
 LEFTOVERS = re.compile(rf"{markers.MARKER.pattern}|\[[^\]\n]*@[\w-]+[^\]\n]*\]"
                        r"|\\(?:full_)?bibliography\b")
-_NOTE = re.compile(r"^\[\^[^\]]+\]:", re.M)  # a footnote's text
 _CODE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
 
 
@@ -110,33 +106,6 @@ def resolve_citations(markdown: str, registry: Any, bib_keys: set[str] | Any,
     return markdown.replace(BIB_COMMAND, notes)
 
 
-def page_url(path: str, *, directory_urls: bool) -> str:
-    """The page's address in the site, as MkDocs gives it (`page.url`)."""
-    stem = path.removesuffix(".md")
-    if not directory_urls:
-        return f"{stem}.html"
-    if stem == "index" or stem.endswith("/index"):
-        return stem.removesuffix("index")
-    return f"{stem}/"
-
-
-def report_line(url: str, title: str, edition: str, issues: str | None, *,
-                directory_urls: bool) -> str:
-    """The theme's "Report an error in this page" (scripts/il2ref/site/theme/main.html) as
-    HTML in the page: the same link and edition, without the script that adds the statement
-    the reader was on (a difference listed on the Performance page)."""
-    if issues:
-        href = (f"{issues}?template=report-an-error.yml&amp;title="
-                f"{quote('Error: ' + title, safe='/')}&amp;page={quote(url, safe='/')}"
-                f"&amp;edition={quote(edition, safe='/')}")
-        link = f'<a data-report href="{href}" rel="noopener">'
-    else:
-        up = "../" * url.count("/")
-        link = f'<a href="{up}{"about/" if directory_urls else "about.html"}#report-an-error">'
-    return (f'<p class="report-error" data-search-exclude>{link}Report an error in this page'
-            f'</a> <span class="report-error__edition">{html_text(edition)}</span></p>')
-
-
 @dataclass(frozen=True)
 class Door:
     """One build's inputs for `plain_page`."""
@@ -144,10 +113,6 @@ class Door:
     registry: Any
     bib_keys: set[str]
     abbreviations: str
-    edition: str
-    issues: str | None
-    directory_urls: bool
-    site_name: str
 
 
 def plain_page(source: str, path: str, door: Door) -> str:
@@ -165,22 +130,22 @@ def plain_page(source: str, path: str, door: Door) -> str:
     except markers.MarkerError as wrong:
         raise PlainError(str(wrong)) from None
     body = resolve_citations(body, door.registry, door.bib_keys, where)
-    url = page_url(path, directory_urls=door.directory_urls)
-    title = str(meta.get("title") or door.site_name)
-    report = report_line(url, title, door.edition, door.issues, directory_urls=door.directory_urls)
-    # The footnotes extension leaves its place marker as text on a page without footnotes.
-    here = f"{FOOTNOTES_HERE}\n\n" if _NOTE.search(body) else ""
-    page = f"{front}{body.rstrip()}\n\n{here}{report}\n\n{door.abbreviations.rstrip()}\n"
+    page = f"{front}{body.rstrip()}\n\n{door.abbreviations.rstrip()}\n"
     problems = leftovers(page, where)
     if problems:
         raise PlainError("\n".join(problems))
     return page
 
 
-def plain_config(raw: dict[str, Any], nav: list[Any], edition: str) -> dict[str, Any]:
-    """mkdocs.yml for the plain folder: the site's settings and theme, the navigation written
-    out, no hook, no custom theme folder, no bibtex plugin."""
-    theme = {k: v for k, v in raw.get("theme", {}).items() if k != "custom_dir"}
+def plain_config(raw: dict[str, Any], nav: list[Any], edition: str,
+                 built: str) -> dict[str, Any]:
+    """mkdocs.yml for the plain folder: the site's settings and theme (its template folder
+    copied beside it), the navigation written out, no hook, no bibtex plugin."""
+    theme = {**raw.get("theme", {}), "custom_dir": OVERRIDES}
+    extra = dict(raw.get("extra") or {})
+    # What il2ref.site.build.configure gives the theme at build time, written down.
+    extra["il2ref"] = {"edition": edition, "built": built,
+                       "issues": issues_url_for(str(extra.get("repository") or ""))}
     listed = raw.get("plugins") or []
     items = list(listed.items()) if isinstance(listed, dict) else [
         next(iter(p.items())) if isinstance(p, dict) else (p, {}) for p in listed]
@@ -197,12 +162,9 @@ def plain_config(raw: dict[str, Any], nav: list[Any], edition: str) -> dict[str,
         "use_directory_urls": directory_urls(raw),
         "nav": nav,
         "theme": theme,
-        "extra": {k: v for k, v in raw.get("extra", {}).items()},
+        "extra": extra,
         "extra_css": raw.get("extra_css", []),
-        # The theme's main.html loads it after the bundle on the page with the filters only;
-        # with no theme folder every page lists it (it finds no form elsewhere). A script in
-        # the page itself would run before the bundle defines `document$`.
-        "extra_javascript": [*raw.get("extra_javascript", []), RULE_FILTERS],
+        "extra_javascript": raw.get("extra_javascript", []),
         "plugins": plugins,
         "markdown_extensions": extensions,
     }
@@ -244,9 +206,7 @@ def door(root: Path, corpus: Corpus, raw: dict[str, Any], edition: str) -> Door:
     extra = raw.get("extra") or {}
     return Door(page_makers(root, corpus, edition, int(extra.get("review_interval_days", 365))),
                 registry, set(corpus.bib_keys),
-                (root / ABBREVIATIONS).read_text(encoding="utf-8"), edition,
-                issues_url_for(str(extra.get("repository") or "")),
-                directory_urls(raw), str(raw.get("site_name", "")))
+                (root / ABBREVIATIONS).read_text(encoding="utf-8"))
 
 
 def write_plain(root: Path, out: Path, *, built: str, config: str = CONFIG) -> Written:
@@ -289,7 +249,9 @@ def write_plain(root: Path, out: Path, *, built: str, config: str = CONFIG) -> W
         _write(aside / DOCS / path, text.encode())
     for path, content in other.items():
         _write(aside / DOCS / path, content)
-    settings = plain_config(raw, pages.nav(raw.get("nav") or [], corpus), edition)
+    settings = plain_config(raw, pages.nav(raw.get("nav") or [], corpus), edition, built)
+    for template in sorted(THEME.glob("*.html")):
+        _write(aside / OVERRIDES / template.name, template.read_bytes())
     _write(aside / CONFIG, (
         "# Written by `il2ref plain` (make plain) from the project's mkdocs.yml and data: do not\n"
         "# edit. Built by Zensical (`zensical build`) or MkDocs with Material, no plugin needed.\n"
