@@ -20,10 +20,12 @@ import pytest
 import yaml
 
 from conftest import BUILD_DATE, ENV, ROOT
+from il2ref.core import dosing as calc
 from il2ref.editions import plain
 from il2ref.load.config import read_config
 from il2ref.load.corpus import load_corpus
 from il2ref.load.edition import edition_id
+from il2ref.render.dose_calculator import find_dosing
 from il2ref.site.markers import MARKER
 
 ZENSICAL = Path(sys.executable).with_name("zensical")
@@ -210,7 +212,16 @@ def test_zensical_offline_edition_searches_from_file_with_nothing_from_outside(
         shown, total = page.evaluate("""() => { const rows = [...document.querySelectorAll(
             'tr[data-rule]')]; return [rows.filter(r => r.offsetParent).length, rows.length]; }""")
         assert 0 < shown < total and errors == []
-        assert outside == []
+        # A bedside tool: the dose calculator's page script gives the reference's numbers.
+        dosing = find_dosing(load_corpus(ROOT)[0])
+        assert dosing is not None
+        page.goto((site / "dose-calculator.html").as_uri())
+        page.fill("#dose-weight", "70")
+        shown_lines = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll(
+            '[data-dose-results] output[data-out]')].map(o => [o.dataset.out, o.textContent]))""")
+        result = calc.read_weight(dosing, "70", "kg")
+        assert not isinstance(result, calc.Refusal) and shown_lines == result.lines
+        assert errors == [] and outside == []
     finally:
         page.close()
 
