@@ -10,7 +10,8 @@ export NO_MKDOCS_2_WARNING := 1
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT     := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
-.PHONY: help setup setup-test serve build validate test lint clean export npm lighthouse bench
+.PHONY: help setup setup-test serve build validate test lint clean export npm lighthouse bench \
+	plain outdated
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -59,6 +60,19 @@ build: setup ## Build site/ with --strict
 
 export: setup-test ## Build every edition into dist/ (offline zip, PDFs, card, EPUB, data)
 	$(VENV)/bin/il2ref export
+
+# The second door (issue #29): the same pages as ordinary Markdown, no hook and no plugin, then
+# built by Zensical. Publish .build/plain/site/ to serve it (docs/editors.md).
+plain: setup-test ## Plain Markdown in .build/plain/ (and -offline/), built by Zensical into their site/
+	$(VENV)/bin/il2ref plain
+	$(VENV)/bin/zensical build --clean -f .build/plain/mkdocs.yml
+	$(VENV)/bin/il2ref plain --offline
+	$(VENV)/bin/zensical build --clean -f .build/plain-offline/mkdocs.yml
+	@echo "built .build/plain/site/ and .build/plain-offline/site/ (opens from file://)"
+
+# Informs a maintainer; never fails (a new release is a task, not a broken build).
+outdated: setup-test ## List the dependencies with a newer release, inside or past their pins
+	-@$(VENV)/bin/il2ref outdated
 
 bench: setup-test ## Build benchmark (real site, 1,000 and 10,000 excerpts) and search benchmark into bench/ (several minutes)
 	$(VENV)/bin/il2ref bench

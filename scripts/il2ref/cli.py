@@ -1,5 +1,6 @@
-"""Command line: `il2ref validate` checks the data without building the site; `export`, `bench`
-and `lighthouse` make the editions and the measurements. Each finds the project from any folder
+"""Command line: `il2ref validate` checks the data without building the site; `export` and
+`plain` make the editions, `bench` and `lighthouse` the measurements, `outdated` lists the
+dependencies that have moved. Each finds the project from any folder
 inside it (the nearest folder above holding mkdocs.yml), or takes --root."""
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def _validate(root: Path) -> int:
     return 0
 
 
-def _run(command: str, root: Path) -> int:
+def _run(command: str, root: Path, out: Path | None = None, offline: bool = False) -> int:
     if command == "validate":
         return _validate(root)
     # The export and the tools work in the current folder; run them in the project's.
@@ -50,6 +51,14 @@ def _run(command: str, root: Path) -> int:
         from il2ref.editions.export import main as export_main
 
         return export_main()
+    if command == "plain":
+        from il2ref.editions.plain import main as plain_main
+
+        return plain_main(out, for_offline=offline)
+    if command == "outdated":
+        from il2ref.tools.outdated import main as outdated_main
+
+        return outdated_main()
     if command == "bench":
         from il2ref.tools.bench import main as bench_main
 
@@ -67,11 +76,20 @@ def main(argv: list[str] | None = None) -> int:
     for name, text in (("validate", "check docs/data/*.yaml and references.bib"),
                        ("export", "build every edition into dist/"),
                        ("lighthouse", "Lighthouse scores into bench/"),
-                       ("bench", "benchmark synthetic corpora into bench/")):
+                       ("bench", "benchmark synthetic corpora into bench/"),
+                       ("plain", "the site as plain Markdown (no hook, no plugin) for Zensical"),
+                       ("outdated", "list the dependencies with newer releases (never fails)")):
         command = sub.add_parser(name, help=text)
         command.add_argument("--root", type=Path, default=None,
                              help="project folder (default: the nearest folder upward from "
                                   "here that holds mkdocs.yml)")
+        if name == "plain":
+            command.add_argument("--out", type=Path, default=None,
+                                 help="the folder to write (default: .build/plain, or "
+                                      ".build/plain-offline with --offline)")
+            command.add_argument("--offline", action="store_true",
+                                 help="from mkdocs.offline.yml: the edition that opens from "
+                                      "file://")
     args = parser.parse_args(argv)
     root = args.root or find_root(Path.cwd())
     if root is None:
@@ -79,7 +97,9 @@ def main(argv: list[str] | None = None) -> int:
               "it inside the project, or give the project folder with --root", file=sys.stderr)
         return 2
     try:
-        return _run(args.command, root)
+        out = getattr(args, "out", None)  # from where the command was typed, before chdir
+        return _run(args.command, root, out.resolve() if out else None,
+                    getattr(args, "offline", False))
     except BuildDateError as wrong:  # a setting, not the data: say so before anything is built
         print(f"il2ref {args.command}: {wrong}", file=sys.stderr)
         return 2

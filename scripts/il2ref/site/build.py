@@ -76,11 +76,34 @@ def issues_url(config: MkDocsConfig) -> str | None:
     """Where "Report an error in this page" opens a new issue: `extra.repository`, else the
     repository GitHub Actions is building (GITHUB_REPOSITORY), else None (the link then goes
     to the About page's corrections section)."""
-    repo = str(config.extra.get("repository") or "")
+    return issues_url_for(str(config.extra.get("repository") or ""))
+
+
+def issues_url_for(repository: str) -> str | None:
+    """`issues_url` from `extra.repository`'s value (the plain-Markdown edition has no
+    MkDocsConfig)."""
+    repo = repository
     if not repo and os.environ.get("GITHUB_REPOSITORY"):
         server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")
         repo = f"{server}/{os.environ['GITHUB_REPOSITORY']}"
     return f"{repo.rstrip('/')}/issues/new" if repo else None
+
+
+def page_makers(root: Path, corpus: Corpus, edition: str,
+                review_interval_days: int) -> dict[str, Callable[[], str]]:
+    """What fills each `<!-- il2ref:name -->` marker: one table for the MkDocs build and for
+    the plain-Markdown edition (il2ref.editions.plain), so the two doors show the same text."""
+    glossary = root / ABBREVIATIONS
+    return {
+        "schema": schema_markdown, "actions": actions_markdown, "codes": codes_markdown,
+        "glossary": lambda: glossary_markdown(parse(glossary.read_text(encoding="utf-8"))),
+        "vocabulary": lambda: vocabulary_markdown(corpus.vocabulary, corpus.pages),
+        "search": _recorded(root, "search.md"),
+        "bench": _recorded(root, "results.md"), "lighthouse": _recorded(root, "lighthouse.md"),
+        "profile": _recorded(root, "profile.md"),
+        "edition": lambda: edition,
+        "review-cycle": lambda: str(review_interval_days),
+    }
 
 
 def configure(config: MkDocsConfig) -> Build:
@@ -126,17 +149,9 @@ def configure(config: MkDocsConfig) -> Build:
     config.extra["il2ref"] = {"edition": edition, "built": built,
                               "issues": issues_url(config)}
     config.copyright = f"{config.copyright or ''} {edition}.".strip()
-    glossary = root / ABBREVIATIONS
-    return Build(root, corpus, edition, release_or_commit(root), {
-        "schema": schema_markdown, "actions": actions_markdown, "codes": codes_markdown,
-        "glossary": lambda: glossary_markdown(parse(glossary.read_text(encoding="utf-8"))),
-        "vocabulary": lambda: vocabulary_markdown(corpus.vocabulary, corpus.pages),
-        "search": _recorded(root, "search.md"),
-        "bench": _recorded(root, "results.md"), "lighthouse": _recorded(root, "lighthouse.md"),
-        "profile": _recorded(root, "profile.md"),
-        "edition": lambda: edition,
-        "review-cycle": lambda: str(int(config.extra.get("review_interval_days", 365))),
-    }, offline=any(name in config.plugins for name in ("offline", "material/offline")),
+    return Build(root, corpus, edition, release_or_commit(root), page_makers(
+        root, corpus, edition, int(config.extra.get("review_interval_days", 365))),
+        offline=any(name in config.plugins for name in ("offline", "material/offline")),
         problem=problem)
 
 

@@ -13,8 +13,13 @@ from html import escape
 _NOCASE = re.compile(r"\[([^\[\]<>]*)\]\{\.nocase\}")
 
 
+def strip_nocase(text: str) -> str:
+    """`[et al]{.nocase}` as the reader should see it: `et al` (in HTML or in Markdown)."""
+    return _NOCASE.sub(r"\1", text)
+
+
 def postprocess(html: str) -> str:
-    html = _NOCASE.sub(r"\1", html)
+    html = strip_nocase(html)
     # Abbreviations get a tab stop so keyboard users can reach their expansion (extra.css).
     html = html.replace("<abbr title=", '<abbr tabindex="0" title=')
     # Full reference texts stay out of the search index (Material skips a block marked

@@ -89,12 +89,17 @@ def main() -> int:
               "throttling), served by nginx with gzip."]
     (bench / "lighthouse.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
-    # A check as well as a record: a page below the floor fails the command.
-    low = [f"{r['path']} performance {r['performance']:g}" for r in results
-           if r["performance"] < FLOOR["performance"]]
-    low += [f"{r['path']} {c} {r[c]:g}" for r in results for c in CATEGORIES[1:]
-            if r[c] < FLOOR[c]]
+    # A check as well as a record: a page below the floor fails the command (and `make
+    # lighthouse`, through il2ref.cli's exit status; tests/test_toolchain.py proves both).
+    low = below_floor(results)
     if low:
         print("lighthouse: below the floor: " + "; ".join(low), file=sys.stderr)
         return 1
     return 0
+
+
+def below_floor(results: list[dict[str, Any]]) -> list[str]:
+    """'/management/ performance 93' for every median under FLOOR; a category missing from a
+    result counts as 0, so a report Lighthouse could not finish never passes."""
+    return [f"{r['path']} {c} {r.get(c, 0):g}" for r in results for c in CATEGORIES
+            if r.get(c, 0) < FLOOR[c]]
