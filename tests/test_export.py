@@ -293,7 +293,7 @@ def test_the_export_says_each_stage_as_it_starts_and_its_time(dist: Path) -> Non
                         re.MULTILINE)
     assert [name for name, _ in stages] == [
         "data (JSON, CSV, FHIR)", "bedside card PDF", "nursing sheet PDF (A4)",
-        "nursing sheet PDF (Letter)", "patient information PDF", "print site",
+        "nursing sheet PDF (Letter)", "patient information PDF", "wallet card PDF", "print site",
         "whole-reference PDFs (A4 and Letter, side by side)", "EPUB", "offline site",
         "offline zip", "online site"], log
 
