@@ -251,6 +251,9 @@ def test_the_fragment_restores_the_view_on_load_on_back_and_from_file(
     rights = phone.eval_on_selector_all(
         ".evidence, .evidence-mix", "es => es.map(e => e.getBoundingClientRect().right)")
     assert rights and max(rights) <= width
+    # What a screen reader gets (Chromium's accessibility tree): the type, named as evidence.
+    badge_of = phone.locator("li", has=phone.locator("#cls-label-definition")).locator(".evidence")
+    assert "Evidence: Legacy label" in badge_of.aria_snapshot()
 
 
 @pytest.mark.browser
@@ -268,5 +271,5 @@ def test_print_shows_badges_as_text_and_no_filter(page: Any, site_url: str) -> N
     assert printed[0] == '"["' and printed[1] == "static" and printed[3] == "none"
     assert printed[2].startswith("Evidence: ")
     page.emulate_media(media="screen")
-    assert page.eval_on_selector("span.evidence",
-                                 "b => getComputedStyle(b.firstElementChild).position") == "absolute"
+    assert page.eval_on_selector(
+        "span.evidence", "b => getComputedStyle(b.firstElementChild).position") == "absolute"

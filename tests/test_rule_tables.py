@@ -1,7 +1,7 @@
 """The rule tables as a nurse reads them: on a 390 px phone every rule is one block (finding,
 action, resume, source and citation); on a wide screen the columns sit side by side; the
-all-rules tables narrow by system, source, action and evidence, kept in the URL fragment. Every expected
-value comes from the data, so a rule added to the YAML is checked here too."""
+all-rules tables narrow by system, source, action and evidence, kept in the URL fragment. Every
+expected value comes from the data, so a rule added to the YAML is checked here too."""
 
 from __future__ import annotations
 
