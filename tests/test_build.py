@@ -28,12 +28,14 @@ def test_cls_page_has_numbered_citations_with_locators(built_site: Path) -> None
     assert [dict(refs)[k] for k in keys_in_order] == [str(i + 1) for i in
                                                       range(len(keys_in_order))]
     assert len(keys_in_order) >= 10
-    # The first statement cites a label with its version and locator, visibly separated from
-    # the next. (It cited the 2024 label's §5.1 until the source outline showed that section's
-    # text was never seen: the definition is the legacy label's boxed warning.)
+    # The first statement cites a label with its version (on its evidence badge) and locator,
+    # visibly separated from the next. (It cited the 2024 label's §5.1 until the source outline
+    # showed that section's text was never seen: the definition is the legacy label's boxed
+    # warning.)
     first = re.search(r'id="cls-label-definition".*?</li>', page, re.S)
     assert first is not None
-    assert '<span class="label-version">(legacy label)</span>' in first.group(0)
+    assert ('<span class="evidence" data-evidence="label" data-search-exclude>'
+            '<span class="visually-hidden">Evidence: </span>Legacy label</span>') in first.group(0)
     assert '<span class="loc">Boxed Warning</span>' in first.group(0)
 
 
@@ -77,7 +79,7 @@ def test_unverified_and_label_marks_are_visible(built_site: Path) -> None:
     from il2ref.load.corpus import load_corpus
 
     page = html(built_site, "capillary-leak")
-    assert '<span class="label-version">(legacy label)</span>' in page
+    assert 'Evidence: </span>Legacy label</span>' in page
     corpus, _ = load_corpus(ROOT)
     unverified = [e for e in corpus.excerpts() if e.status == "unverified"]
     assert unverified

@@ -1,7 +1,7 @@
 """The rule tables as a nurse reads them: on a 390 px phone every rule is one block (finding,
 action, resume, source and citation); on a wide screen the columns sit side by side; the
-all-rules tables narrow by system, source and action, kept in the URL fragment. Every expected
-value comes from the data, so a rule added to the YAML is checked here too."""
+all-rules tables narrow by system, source, action and evidence, kept in the URL fragment. Every
+expected value comes from the data, so a rule added to the YAML is checked here too."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import pytest
 from conftest import ROOT, axe_violations
 from il2ref.core.model import Corpus, Rule, Source
 from il2ref.core.rules import differing
+from il2ref.core.schema import schema
 from il2ref.core.units import format_threshold
 from il2ref.load.corpus import load_corpus
 from il2ref.render import time_course
@@ -253,18 +254,27 @@ def _choose(page: Any, key: str, value: str) -> list[str]:
     return sorted(page.evaluate(VISIBLE))
 
 
+# The evidence type a rule counts as: its source's, as the schema annotates each source.
+EVIDENCE_OF = {o["const"]: o["evidence"] for o in schema()["$defs"]["framework"]["oneOf"]}
+
+
+def _field(rule: Rule, key: str) -> str:
+    if key == "evidence":
+        return EVIDENCE_OF[rule.framework]
+    return str(getattr(rule, {"system": "system", "source": "framework", "action": "action"}[key]))
+
+
 @pytest.mark.browser
-@pytest.mark.parametrize("key", ["system", "source", "action"])
+@pytest.mark.parametrize("key", ["system", "source", "action", "evidence"])
 def test_each_filter_shows_exactly_the_rules_the_data_has(phone: Any, site_url: str,
                                                           corpus: Corpus, key: str) -> None:
-    field = {"system": "system", "source": "framework", "action": "action"}[key]
-    values = {getattr(r, field) for r in corpus.rules()}
+    values = {_field(r, key) for r in corpus.rules()}
     phone.goto(site_url + "management/")
     options = phone.eval_on_selector_all(f"select[data-filter={key}] option",
                                          "os => os.map(o => o.value)")
     assert options[0] == "" and set(options[1:]) == values
     for value in sorted(values):
-        expected = sorted(r.id for r in corpus.rules() if getattr(r, field) == value)
+        expected = sorted(r.id for r in corpus.rules() if _field(r, key) == value)
         assert _choose(phone, key, value) == expected, value
         assert phone.evaluate("location.hash") == f"#{key}={value}"
         status = phone.inner_text(".rule-count")
@@ -343,7 +353,10 @@ def test_axe_finds_nothing_on_the_rule_pages(browser: Any, site_url: str, corpus
     # opened is checked already (test_reader_quality), so only the filtered view is added here.
     paths = ([f"{slug}/" for slug in _pages(corpus)] + ["quick-reference/"]
              if viewport == PHONE else [])
-    urls = [site_url + path for path in [*paths, "management/#source=label-2024"]]
+    # The evidence filter's views too: the rules of one type, the statements of one type.
+    urls = [site_url + path for path in [*paths, "management/#source=label-2024",
+                                         "management/#evidence=guideline",
+                                         "by-source/#evidence=trial"]]
     assert axe_violations(browser, urls, scheme=scheme, palette=palette, viewport=viewport) == {}
 
 

@@ -1,9 +1,10 @@
-// Narrows the all-rules tables on the management page by organ system, source and action.
-// Written by hand: Material and the MkDocs plugins offer no table filter, and this is a few
-// dozen lines over attributes the generator writes (il2ref.render.rule_tables).
-// The choice lives only in the URL fragment (#system=renal&source=label-2024), so a view can
-// be bookmarked and nothing is stored or sent. Without script the form stays hidden and the
-// full tables show.
+// Narrows the all-rules tables on the management page (organ system, source, action, evidence)
+// and the statements by source (evidence). Written by hand: Material and the MkDocs plugins
+// offer no table or list filter, and this is a few dozen lines over attributes the generator
+// writes (il2ref.render.filters: each form names its items, the blocks that hold them, and
+// what its count line calls them). The choice lives only in the URL fragment
+// (#system=renal&evidence=label), so a view can be bookmarked and nothing is stored or sent.
+// Without script the form stays hidden and everything shows.
 (function () {
   "use strict";
 
@@ -14,6 +15,7 @@
   }
 
   function apply(form, selects, rows, containers) {
+    var item = form.dataset.items;
     var wanted = {};
     selects.forEach(function (s) { if (s.value) { wanted[s.dataset.filter] = s.value; } });
     var shown = 0;
@@ -22,15 +24,16 @@
       row.hidden = !keep;
       if (keep) { shown += 1; }
     });
-    // A row group (one finding, with its "Sources differ" line) or a system's table and
-    // heading goes when none of its rules is left.
+    // A row group (one finding, with its "Sources differ" line), a system's table and heading,
+    // or a source's heading and list, goes when none of its items is left.
     containers.forEach(function (el) {
-      el.hidden = !el.querySelector("tr[data-rule]:not([hidden])");
+      el.hidden = !Array.prototype.some.call(el.querySelectorAll(item),
+                                             function (row) { return !row.hidden; });
     });
     var status = form.querySelector(".rule-count");
     status.textContent = Object.keys(wanted).length === 0
-      ? "Showing all " + rows.length + " rules."
-      : "Showing " + shown + " of " + rows.length + " rules.";
+      ? "Showing all " + rows.length + " " + form.dataset.noun + "."
+      : "Showing " + shown + " of " + rows.length + " " + form.dataset.noun + ".";
   }
 
   function fragment(selects) {
@@ -54,9 +57,8 @@
   function setUp(form) {
     var scope = form.parentElement;
     var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
-    var rows = Array.prototype.slice.call(scope.querySelectorAll("table[data-rules] tr[data-rule]"));
-    var containers = Array.prototype.slice.call(
-      scope.querySelectorAll("table[data-rules] tbody, .rule-system"));
+    var rows = Array.prototype.slice.call(scope.querySelectorAll(form.dataset.items));
+    var containers = Array.prototype.slice.call(scope.querySelectorAll(form.dataset.groups));
     var update = function () { apply(form, selects, rows, containers); };
     selects.forEach(function (s) {
       s.addEventListener("change", function () { fragment(selects); update(); });

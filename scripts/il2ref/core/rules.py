@@ -1,6 +1,6 @@
 """The controlled vocabularies as the schema names them (actions, sources, tiers, topics,
-navigation groups), and the rule queries: the order rules are shown in, and which rules for
-one finding disagree. Pure functions over the model."""
+evidence types, navigation groups), and the rule queries: the order rules are shown in, and
+which rules for one finding disagree. Pure functions over the model."""
 
 from __future__ import annotations
 
@@ -31,6 +31,12 @@ TIERS: dict[str, str] = _titles("tier")  # id -> "Relative criterion", ...
 TOPICS: dict[str, str] = _titles("topic")  # id -> "Haematologic and bleeding", ...
 MEASURES: dict[str, str] = _titles("measure")  # id -> "Systolic blood pressure", ...
 PAGE_STATUSES: dict[str, str] = _titles("page_status")  # id -> "Under review", ...
+EVIDENCE: dict[str, str] = _titles("evidence")  # id -> "Guideline or consensus", ...
+EVIDENCE_MEANINGS: dict[str, str] = _meanings("evidence")
+# framework -> (evidence type, label version or None): the kind of evidence its rules count as.
+FRAMEWORK_EVIDENCE: dict[str, tuple[str, str | None]] = {
+    o["const"]: (o["evidence"], o.get("label_version"))
+    for o in schema()["$defs"]["framework"]["oneOf"]}
 GROUPS: list[str] = schema()["properties"]["group"]["enum"]  # navigation groups, in order
 
 

@@ -79,6 +79,12 @@ def _fast(definition: str | None, key: str) -> Callable[[Any], Any]:
     return fastjsonschema.compile(compiled, formats={"date": _is_date})
 
 
+# What a controlled list's value may carry besides itself: its display title and meaning, and
+# for a rule's source the evidence type its rules count as (il2ref.core.evidence). None of
+# them constrains the value.
+_ANNOTATIONS = {"const", "title", "description", "evidence", "label_version"}
+
+
 def _consts_as_enum(node: Any) -> Any:
     """For the fast validator only: a `oneOf` of distinct `const`s (a controlled list whose
     every value has a title for the editor guide) is the same test as an `enum` of them.
@@ -92,8 +98,7 @@ def _consts_as_enum(node: Any) -> Any:
     out = {key: _consts_as_enum(value) for key, value in node.items()}
     branches = out.get("oneOf")
     if isinstance(branches, list) and branches and all(
-            isinstance(b, dict) and "const" in b and set(b) <= {"const", "title", "description"}
-            for b in branches):
+            isinstance(b, dict) and "const" in b and set(b) <= _ANNOTATIONS for b in branches):
         values = [b["const"] for b in branches]
         if len({json.dumps(v, sort_keys=True) for v in values}) == len(values):
             del out["oneOf"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from il2ref.core.model import Excerpt, Rule, Source
 from il2ref.core.rules import ACTIONS, FRAMEWORKS, TIERS
 from il2ref.core.units import BRACES, format_threshold, lab_text
+from il2ref.render.evidence import badge
 from il2ref.render.markup import (
     Trusted,
     escape,
@@ -39,8 +40,9 @@ def cites(sources: tuple[Source, ...]) -> Trusted:
 
 
 def excerpt(e: Excerpt) -> Trusted:
-    badges = ""
-    if e.label_version:
+    badges = " " + badge(e)  # its evidence type; for label evidence, with the label's version
+    if e.label_version and e.evidence != "label":
+        # Another type of evidence that also cites a label still names that label's version.
         badges += f' <span class="label-version">({e.label_version} label)</span>'
     if e.status == "unverified":
         badges += " " + UNVERIFIED

@@ -12,6 +12,7 @@ from jinja2 import Environment, Template
 from il2ref.core.coverage import coverage, unseen_rule_items
 from il2ref.core.editions import EDITIONS
 from il2ref.core.model import Changes, Corpus, Page
+from il2ref.render.evidence import mix_line
 from il2ref.render.inline import actions_in_words, excerpt, prose
 from il2ref.render.jinja import environment
 from il2ref.render.markup import Trusted, attribute, escape, html_text
@@ -57,7 +58,7 @@ def page_markdown(page: Page, corpus: Corpus) -> str:
     cited = [corpus.bib_labels.get(k, k) for k in dict.fromkeys(keys)]
     return template("page.md.j2").render(
         page=page, stats=stats, all_rules=corpus.rules(), cited=cited,
-        tags=corpus.index_tags(page),
+        tags=corpus.index_tags(page), mix=mix_line([*page.excerpts(), *page.rules]),
         unseen=unseen_line(unseen_rule_items(corpus), corpus.bib_labels),
         chart=page_chart(page, corpus),
         overview=overview_chart(corpus) if overview else None,

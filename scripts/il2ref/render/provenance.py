@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
+from il2ref.core.evidence import kind_of
 from il2ref.core.model import Corpus, Excerpt, Page, Rule
 from il2ref.core.review import STATUSES, Review, review
 from il2ref.core.rules import ACTIONS, FRAMEWORKS
+from il2ref.render.evidence import badge
+from il2ref.render.filters import evidence_select, form
 from il2ref.render.inline import prose
 from il2ref.render.markdown import template
 from il2ref.render.markup import Trusted
@@ -19,6 +23,8 @@ class Record:
     text: Trusted
     page: Page
     locator: str
+    evidence: str  # its evidence type (a rule: its source's), which the evidence filter reads
+    badge: Trusted
 
 
 def by_source(corpus: Corpus) -> list[tuple[str, str, list[Record]]]:
@@ -32,15 +38,22 @@ def by_source(corpus: Corpus) -> list[tuple[str, str, list[Record]]]:
                                f"{prose(item.criterion)}")
             else:
                 text = prose(item.claim)
+            kind, mark = kind_of(item).evidence, badge(item)
             for s in item.sources:
-                records.setdefault(s.key, []).append(Record(item.id, text, page, s.locator))
+                records.setdefault(s.key, []).append(
+                    Record(item.id, text, page, s.locator, kind, mark))
     order = sorted(records, key=lambda k: (-len(records[k]), k))
     return [(k, corpus.bib_labels.get(k, k), records[k]) for k in order]
 
 
 def by_source_markdown(corpus: Corpus) -> str:
-    return template("by-source.md.j2").render(sources=[
-        (Trusted(k), label, recs) for k, label, recs in by_source(corpus)])
+    sources = by_source(corpus)
+    counts = Counter(r.evidence for _, _, recs in sources for r in recs)
+    filters = form([evidence_select(counts)], name="Narrow the statements by evidence",
+                   items="li[data-record]", groups=".source-records",
+                   noun="listed statements and rules")
+    return template("by-source.md.j2").render(filters=Trusted(filters), sources=[
+        (Trusted(k), label, recs) for k, label, recs in sources])
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,14 @@ from collections import Counter
 from html import escape as attr
 
 from il2ref.core.coverage import Unseen
+from il2ref.core.evidence import kind_of
 from il2ref.core.model import Rule
 from il2ref.core.rules import ACTIONS, FRAMEWORKS, differing, ordered, system_name
+from il2ref.render.filters import evidence_select, form, select
 from il2ref.render.inline import DIFFERS, actions_in_words, cites, differs_note, finding, prose
 from il2ref.render.markup import Trusted, escape
 
 HEAD = ["Finding", "Action", "Resume when", "Source of rule", "Citation"]
-# The fragment keys of the filters, and the row attribute each one reads.
-FILTERS = {"system": "Organ system", "source": "Source of rule", "action": "Action"}
 
 
 def head_row(head: list[str]) -> str:
@@ -59,7 +59,8 @@ def _row(r: Rule, differs: bool, id_prefix: str) -> str:
         ("rule-cites", cites(r.sources)),
     ]
     return (f'<tr role="row" id="{id_prefix}{r.id}" data-rule="{r.id}" data-system="{r.system}" '
-            f'data-source="{r.framework}" data-action="{r.action}" markdown="1">'
+            f'data-source="{r.framework}" data-action="{r.action}" '
+            f'data-evidence="{kind_of(r).evidence}" markdown="1">'
             f"{cells(parts)}</tr>")
 
 
@@ -113,27 +114,20 @@ def unseen_line(unseen: list[Unseen], labels: dict[str, str]) -> Trusted:
                    "their rules are not on this site: check the source itself.</p>")
 
 
-def _options(key: str, counts: Counter[str], names: dict[str, str], every: str) -> str:
-    options = [f'<option value="">{every} ({counts.total()})</option>']
-    options += [f'<option value="{value}">{attr(name)} ({counts[value]})</option>'
-                for value, name in names.items() if counts[value]]
-    return (f'<label class="rule-filter">{FILTERS[key]} <select data-filter="{key}">'
-            f'{"".join(options)}</select></label>')
-
-
 def _filters(rules: list[Rule]) -> str:
-    """The filter form, hidden until rule-filters.js runs: without script, the full table and
-    no dead controls."""
+    """The filter form (il2ref.render.filters) over every rule row."""
     systems: dict[str, str] = {s: system_name(s) for s in dict.fromkeys(r.system for r in rules)}
     selects = [
-        _options("system", Counter(r.system for r in rules), systems, "All systems"),
-        _options("source", Counter(r.framework for r in rules), FRAMEWORKS, "All sources"),
-        _options("action", Counter(r.action for r in rules), ACTIONS, "All actions"),
+        select("system", "Organ system", Counter(r.system for r in rules), systems,
+               "All systems"),
+        select("source", "Source of rule", Counter(r.framework for r in rules), FRAMEWORKS,
+               "All sources"),
+        select("action", "Action", Counter(r.action for r in rules), ACTIONS, "All actions"),
+        evidence_select(Counter(kind_of(r).evidence for r in rules)),
     ]
-    return ('<form class="rule-filters" data-rule-filters hidden '
-            'aria-label="Narrow the rules by organ system, source or action">'
-            f'{"".join(selects)}<button type="reset" class="md-button">Show all</button>'
-            '<p class="rule-count" role="status"></p></form>')
+    return form(selects, name="Narrow the rules by organ system, source, action or evidence",
+                items="table[data-rules] tr[data-rule]",
+                groups="table[data-rules] tbody, .rule-system", noun="rules")
 
 
 def all_rules(rules: list[Rule]) -> Trusted:

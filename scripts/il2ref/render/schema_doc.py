@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from il2ref.core.diagnostics import CODES
+from il2ref.core.evidence import Kind
 from il2ref.core.rules import (
     ACTION_MEANINGS,
     ACTIONS,
+    FRAMEWORK_EVIDENCE,
     FRAMEWORK_MEANINGS,
     FRAMEWORKS,
     allowed_actions,
 )
 from il2ref.core.schema import schema
+from il2ref.render.evidence import name as evidence_name
 from il2ref.render.markdown import template
 from il2ref.render.markup import Trusted
 
@@ -105,5 +108,6 @@ def actions_markdown() -> str:
     return template("actions.md.j2").render(
         actions=[(Trusted(a), title, ACTION_MEANINGS[a]) for a, title in ACTIONS.items()],
         frameworks=[(Trusted(f), title, FRAMEWORK_MEANINGS[f],
-                     [ACTIONS[a] for a in allowed.get(f, ACTIONS)])
+                     [ACTIONS[a] for a in allowed.get(f, ACTIONS)],
+                     evidence_name(Kind(*FRAMEWORK_EVIDENCE[f])))
                     for f, title in FRAMEWORKS.items()])
