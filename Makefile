@@ -81,8 +81,8 @@ lighthouse: setup-test ## Lighthouse mobile scores (served by nginx with gzip) i
 	$(VENV)/bin/il2ref lighthouse
 
 test: setup-test ## Run the whole test suite (builds the real site, drives Chromium)
-	# Two workers, each file's tests in one of them (the export is built once, by the worker
-	# that runs test_export.py): about 6 minutes on 2 cores against 8 in one process.
+	# Two workers, each file's tests in one of them, the exported files' tests in one (the
+	# export is built once): see tests/conftest.py.
 	$(PY) -m pytest -n 2 --dist loadfile
 
 lint: setup-test ## ruff, mypy and the import-linter layer contract

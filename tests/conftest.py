@@ -35,6 +35,41 @@ os.environ["SOURCE_DATE_EPOCH"] = "1796083200"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
+# `make test` runs two workers, each test file in one of them (`--dist loadfile`: a file's
+# module fixtures are made once). The files that test the exported editions (the `dist`
+# fixture, the whole export: about two minutes) share one worker, so only one exports; with
+# a file each, both workers exported whenever the sheet's or the wallet's tests landed on the
+# other. (xdist_group marks would say this, but pytest 9.2 drops their node id suffix:
+# pytest-xdist issue #1386.) The heaviest files are handed out first, not the ones with the
+# most tests (xdist's default), so no worker is left with a long one at the end.
+EXPORT_FILES = ("tests/test_export.py", "tests/test_nursing_sheet.py", "tests/test_wallet.py")
+FIRST = ("tests/test_export.py", "tests/test_nursing_sheet.py", "tests/test_wallet.py",
+         "tests/test_reader_quality.py", "tests/test_rule_tables.py",
+         "tests/test_serve_rebuild.py", "tests/test_search_benchmark.py")
+
+
+def _file(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    if config.getvalue("dist") != "loadfile":
+        return None  # xdist's own
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ExportInOneWorker(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "export" if _file(nodeid) in EXPORT_FILES else _file(nodeid)
+
+    config.option.loadscopereorder = False  # the order below, not the most tests first
+    return ExportInOneWorker(config, log)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(FIRST)}
+    items.sort(key=lambda item: rank.get(_file(item.nodeid), len(FIRST)))  # stable
+
+
 def copy_project(dest: Path) -> Path:
     """A full copy of the real project (not .venv or site), for tests that change it."""
     dest.mkdir(parents=True, exist_ok=True)
@@ -141,7 +176,8 @@ def axe_violations(browser: Any, urls: list[str], *, scheme: str, palette: str,
         assert page.get_attribute("body", "data-md-color-scheme") == palette
         page.add_script_tag(content=axe)
         violations = page.evaluate(
-            "async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+            "async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}, "
+            "resultTypes: ['violations']}))"
             ".violations.map(v => v.id + ': ' + v.nodes[0].html.slice(0, 120))", WCAG_AA)
         if violations:
             found[url] = violations

@@ -423,3 +423,20 @@ def test_fhir_rules_bundle_is_valid_r4_with_one_plan_per_rule(dist: Path,
     plans = [e.resource for e in bundle.entry if e.resource.resource_type == "PlanDefinition"]
     assert len(plans) == len(bundle.entry) == len(corpus.rules())
     assert sorted(p.identifier[0].value for p in plans) == sorted(r.id for r in corpus.rules())
+
+
+def test_every_test_of_the_exported_files_runs_in_the_exporting_worker() -> None:
+    """`make test` exports once, in the worker that runs EXPORT_FILES (tests/conftest.py): a
+    test or fixture elsewhere that asks for `dist` would make the other worker export again.
+    Read from the source, so it holds whatever `-k` selects."""
+    import ast
+
+    from conftest import EXPORT_FILES
+
+    users: dict[str, list[str]] = {}
+    for file in sorted((ROOT / "tests").glob("test_*.py")):
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and "dist" in {a.arg for a in node.args.args}:
+                users.setdefault(f"tests/{file.name}", []).append(node.name)
+    assert sum(map(len, users.values())) > 10  # the reading found them
+    assert set(users) <= set(EXPORT_FILES), users

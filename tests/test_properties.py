@@ -139,3 +139,59 @@ def test_each_markup_form_is_shown_as_typed(text: str) -> None:
     assert "<" not in body.replace("&lt;", ""), (text, html)
     shown = lxml.html.fromstring(f"<div>{html}</div>").text_content()
     assert " ".join(shown.split()) == " ".join(text.split()), (text, shown)
+
+
+def _both_ways(text: str) -> tuple[Any, Any]:
+    """(PyYAML's construct_document, yaml_source's _construct) of one text, as `_read` reaches
+    them: each the data, the error's class and problem, or E006 for an alias loop or bomb."""
+    out = []
+    for build in (lambda loader, root: loader.construct_document(root),
+                  yaml_source._construct):
+        loader = yaml_source.Loader(text)
+        try:
+            root = loader.get_single_node()
+            if root is not None and yaml_source._alias_problem(root, "x") is not None:
+                out.append("E006")  # refused before anything walks it, both ways (`_read`)
+            else:
+                out.append(None if root is None else build(loader, root))
+        except (yaml.YAMLError, RecursionError) as exc:
+            out.append((type(exc).__name__, getattr(exc, "problem", str(exc))))
+        finally:
+            loader.dispose()
+    return out[0], out[1]
+
+
+# Every kind of node PyYAML's safe constructor knows, and its refusals.
+YAML_FORMS = [
+    "a: 1\nb: 1.5\nc: true\nd: ~\ne: 2026-01-02\nf: '007'\ng: 0x1F\nh: .inf\ni: 1_000\n",
+    "- a\n- [1, 2, {b: c}]\n- {}\n- []\n- ''\n- null\n- NO\n- yes\n",
+    "base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\nlist: [*b, *b]\n",
+    "? [a, b]\n: c\n", "? {a: 1}\n: c\n", "a: !!set {x, y}\n", "a: !!omap [x: 1, y: 2]\n",
+    "a: !!pairs [x: 1, x: 2]\n", "a: !!binary aGVsbG8=\n", "a: !!str 12\n", "a: !!int '12'\n",
+    "a: !!float 1\n", "a: !custom x\n", "a: !!python/object:os.system x\n", "1: one\n~: none\n",
+    "a: 1\na: 2\n", "a: &x [1, *x]\n", "'quoted': \"double \\x41\"\n", "[" * 300 + "]" * 300,
+]
+
+
+@pytest.mark.parametrize("text", YAML_FORMS)
+def test_the_fast_reading_gives_pyyamls_data_for_every_form(text: str) -> None:
+    pyyaml, ours = _both_ways(text)
+    assert ours == pyyaml
+
+
+@given(text=st.text(max_size=300) | st.from_regex(
+    r"\A([ -]{0,4}[a-z<]{1,3}: (&a |\*a |!!\w{3,5} )?[\w.{}\[\],:'\"-]{0,8}\n){1,6}\Z"))
+@settings(max_examples=300)
+def test_the_fast_reading_gives_pyyamls_data_for_any_text(text: str) -> None:
+    pyyaml, ours = _both_ways(text)
+    assert ours == pyyaml
+
+
+def test_the_fast_reading_gives_pyyamls_data_for_every_real_and_fixture_file() -> None:
+    files = [*sorted((FIXTURES.parent.parent / "docs" / "data").rglob("*.yaml")),
+             *sorted(FIXTURES.rglob("*.yaml"))]
+    assert len(files) > 40
+    for file in files:
+        text = file.read_text(encoding="utf-8", errors="replace")
+        pyyaml, ours = _both_ways(text)
+        assert ours == pyyaml, file

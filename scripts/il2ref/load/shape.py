@@ -214,10 +214,13 @@ def _at(data: Any, path: list[str | int]) -> Any:
 _CHECKED: dict[tuple[str, str | None], tuple[str, str, list[Diagnostic]]] = {}
 
 
-def check(doc: YamlDocument, definition: str | None = None) -> list[Diagnostic]:
+def check(doc: YamlDocument, definition: str | None = None,
+          schema: tuple[str, bytes] | None = None) -> list[Diagnostic]:
     """Shape errors of one file against the page schema (or the named definition in it), as
-    the schema file is now: both validators use the one read of it."""
-    key, raw = schema_bytes()
+    the schema file is now (or as `schema_bytes()` read it at the start of this validation, so
+    a thousand files do not read and hash it a thousand times): both validators use the one
+    read of it."""
+    key, raw = schema or schema_bytes()
     if not REMEMBER["on"] or not doc.text:
         return _check(doc, definition, key, raw)
     kept = _CHECKED.get((doc.path, definition))

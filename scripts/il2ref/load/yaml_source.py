@@ -193,7 +193,11 @@ def _typed_unseen(text: str, display: str) -> list[Diagnostic]:
 
 def _escaped_unseen(root: yaml.Node, text: str, display: str) -> list[Diagnostic]:
     """Invisible characters written as escapes in double-quoted text ("\\x1b", "\\u202e"),
-    which the file's own characters do not show."""
+    which the file's own characters do not show. Every escape starts with a backslash: a
+    text without one has none, and its scalars are not walked (8% of validating 10,000
+    excerpts, measured)."""
+    if "\\" not in text:
+        return []
     found = []
     for path, node in _scalars(root):
         if node.style != '"' or not any(invisible(c, typed=False) for c in node.value):
@@ -376,7 +380,7 @@ def _read(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagnosti
         if bomb is not None:  # nothing may walk the data: report it alone
             return None, [*unseen, bomb]
         dupes = _duplicate_keys(root, display)
-        data = loader.construct_document(root) if root is not None else None
+        data = _construct(loader, root) if root is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -408,6 +412,28 @@ def _read(path: Path, display: str) -> tuple[YamlDocument | None, list[Diagnosti
     assert root is not None
     return YamlDocument(display, data, root, text), [
         *unseen, *_escaped_unseen(root, text, display), *dupes]
+
+
+_STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{t}" for t in ("str", "map", "seq"))
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _construct(loader: Any, node: yaml.Node) -> Any:
+    """The data of a node tree, as `loader.construct_document` gives it, in a third of the
+    time: PyYAML's constructor is pure Python even under the C loader and goes through a
+    generator per block (0.47 s of 1.3 s reading 10,000 excerpts, measured). Plain blocks and
+    text are built here; every other node (a number, true, null, a tag, a merge key `<<`, a
+    block as a key) goes to PyYAML's own constructor, which also raises its errors. An alias
+    gives a copy here where PyYAML shares one object: the same values (their number is capped
+    by `_alias_problem` first)."""
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
+    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+        return [_construct(loader, v) for v in node.value]
+    if (isinstance(node, yaml.MappingNode) and node.tag == _MAP
+            and all(isinstance(k, yaml.ScalarNode) and k.tag != _MERGE for k, _ in node.value)):
+        return {_construct(loader, k): _construct(loader, v) for k, v in node.value}
+    return loader.construct_object(node, deep=True)
 
 
 def _index(text: str, line: int, col: int) -> int:
