@@ -146,17 +146,21 @@ def test_an_unclosed_bibtex_entry_fails_with_its_place(project: Path) -> None:
             in result.stderr)
 
 
-def test_a_50_megabyte_file_fails_every_front_door(project: Path) -> None:
+def test_an_oversized_file_fails_every_front_door(project: Path) -> None:
+    """One byte over the limit, standing in for a pasted 50 MB document: only the size is read
+    (tests/test_validation.py checks the big file is never parsed)."""
+    from il2ref.load.yaml_source import MAX_BYTES
+
     target = project / "docs" / "data" / "pasted.yaml"
-    with target.open("w") as f:
-        f.write("title: Pasted\nsummary: |\n")
-        f.writelines("  " + "x" * 1000 + "\n" for _ in range(50_000))
+    head = "title: Pasted\nsummary: |\n  "
+    target.write_text(head + "x" * (MAX_BYTES + 1 - len(head) - 1) + "\n")
     before = digest(project / "site")
     try:
         results = _front_doors(project)
     finally:
         target.unlink()
-    _check(results, ["docs/data/pasted.yaml:1:1: (file): file is 50,"])
+    _check(results, ["docs/data/pasted.yaml:1:1: (file): file is 1,000,001 bytes, over the "
+                     "1,000,000-byte limit"])
     assert digest(project / "site") == before
 
 

@@ -331,12 +331,13 @@ def test_oversized_file_is_refused_without_parsing(tmp_path: Path,
     monkeypatch.setattr(yaml_source, "Loader", counting_loader)
     project = mini_project(tmp_path)
     big = project / "docs" / "data" / "huge.yaml"
-    with big.open("w") as f:  # 50 MB, as a pasted document might be
-        f.write("title: Huge\nsummary: |\n")
-        line = "  " + "x" * 1000 + "\n"
-        f.writelines(line for _ in range(50_000))
+    # One byte over the limit stands in for a pasted document of 50 MB: the size is all that
+    # is read (the suite once wrote 50 MB here, and again for the front doors).
+    head = "title: Huge\nsummary: |\n  "
+    big.write_text(head + "x" * (yaml_source.MAX_BYTES + 1 - len(head) - 1) + "\n")
+    assert big.stat().st_size == yaml_source.MAX_BYTES + 1
     assert messages(project) == [
-        f"docs/data/huge.yaml:1:1: (file): file is {big.stat().st_size:,} bytes, over the "
+        "docs/data/huge.yaml:1:1: (file): file is 1,000,001 bytes, over the "
         "1,000,000-byte limit for one page; split it or remove pasted material [E004]"
     ]
     assert parsed and max(parsed) < 1_000_000  # the small files were parsed; the big one not
