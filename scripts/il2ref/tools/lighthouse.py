@@ -20,10 +20,12 @@ from il2ref.core.progress import stage
 from il2ref.editions.chromium import CHROMIUM_ARGS
 from il2ref.tools.deploy import serve_with_nginx
 
-# The home page, an organ page, the longest page (every rule) and the bedside tools.
+# The home page, an organ page, the longest page (every rule) and every tool a reader uses at
+# the bedside or takes away: the calculators, the card, the nursing sheet, the wallet card.
 PAGES = {"home": "", "capillary-leak": "capillary-leak/", "management": "management/",
          "dose-calculator": "dose-calculator/", "dose-time-check": "dose-time-check/",
-         "quick-reference": "quick-reference/"}
+         "quick-reference": "quick-reference/", "nursing-sheet": "nursing-sheet/",
+         "wallet-card": "wallet-card/"}
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 CHROME_FLAGS = " ".join(["--headless=new", *CHROMIUM_ARGS])
 RUNS = int(os.environ.get("LIGHTHOUSE_RUNS", "5"))
