@@ -43,8 +43,7 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 # pytest-xdist issue #1386.) The heaviest files are handed out first, not the ones with the
 # most tests (xdist's default), so no worker is left with a long one at the end.
 EXPORT_FILES = ("tests/test_export.py", "tests/test_nursing_sheet.py", "tests/test_wallet.py")
-FIRST = ("tests/test_export.py", "tests/test_nursing_sheet.py", "tests/test_wallet.py",
-         "tests/test_reader_quality.py", "tests/test_rule_tables.py",
+FIRST = (*EXPORT_FILES, "tests/test_reader_quality.py", "tests/test_rule_tables.py",
          "tests/test_serve_rebuild.py", "tests/test_search_benchmark.py")
 
 
