@@ -1,7 +1,8 @@
 """A rebuild reuses what an edit did not change (issue #27, il2ref.site.rebuild_cache): after
 each kind of edit an editor makes, the site rebuilt in `make serve`'s process, and the site
 rebuilt by a new process with `.cache/` kept from the build before, are byte-identical to a
-build of the same files by a new process with nothing kept."""
+build of the same files by a new process with nothing kept and every page converted whole
+(none in parts)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from conftest import ENV, copy_project
+from il2ref.site import rebuild_cache
 from il2ref.tools.rebuild_probe import apply
 
 
@@ -87,9 +90,10 @@ def _differences(one: Path, two: Path) -> list[str]:
     return found
 
 
-def _probe(project: Path, *args: str) -> None:
+def _probe(project: Path, *args: str, whole: bool = False) -> None:
+    env = {**ENV, "IL2REF_WHOLE_PAGES": "1"} if whole else ENV
     out = subprocess.run([sys.executable, "-m", "il2ref.tools.rebuild_probe", *args],
-                         cwd=project, env=ENV, capture_output=True, text=True, timeout=600)
+                         cwd=project, env=env, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
 
 
@@ -109,7 +113,8 @@ def test_every_rebuild_equals_a_clean_build(tmp_path: Path) -> None:
             apply(warm, edit)
         # New processes: the clean one with nothing kept from any build before.
         shutil.rmtree(clean / ".cache", ignore_errors=True)
-        _probe(clean, "--steps", str(tmp_path / "none.json"), str(tmp_path / f"clean-{n}"))
+        _probe(clean, "--steps", str(tmp_path / "none.json"), str(tmp_path / f"clean-{n}"),
+               whole=True)
         _probe(warm, "--steps", str(tmp_path / "none.json"), str(tmp_path / f"warm-{n}"))
         warm_reused.append(json.loads((tmp_path / f"warm-{n}/reused.json").read_text("utf-8")))
         assert _differences(tmp_path / "served-sites" / str(n),
@@ -131,6 +136,13 @@ def test_every_rebuild_equals_a_clean_build(tmp_path: Path) -> None:
     assert reused[0] == {}
     assert reused[1]["Markdown"] == reused[1]["template"] == reused[1]["search"] == pages - 2
     assert reused[1]["finish"] == pages - 2 + 1, reused[1]  # and 404.html
+    # Statements by source was converted in parts: again only the sources' parts that show
+    # the edited statement (the intro and every other source's part were kept).
+    by_source = (sites / "1/by-source/index.html").read_text("utf-8")
+    sources = by_source.split('<div class="source-records">')[1:]
+    edited = [s for s in sources if "Edited." in s]
+    assert len(sources) > 20 and 1 <= len(edited) <= 3, (len(sources), len(edited))
+    assert reused[1]["part"] == len(sources) + 1 - len(edited), reused[1]
     # The new process read the same pages' HTML from .cache/; after the file list changed
     # (a page added, then deleted) nothing could be.
     assert warm_reused[0][0] == {"Markdown": pages - 2}, warm_reused[0]
@@ -149,3 +161,104 @@ def test_no_theme_template_reads_the_build_time() -> None:
                  if f.suffix in (".html", ".xml", ".tpl", ".js") and ".icons" not in f.parts]
     assert len(templates) > 50  # Material's templates were found
     assert [f for f in templates if "build_date_utc" in f.read_text("utf-8", "replace")] == []
+
+
+START = '<div class="part" markdown="1">'
+TRICKY = f"""# A page in parts
+
+Text with an abbreviation, IL-2, and a [link](renal.md#top).
+
+<form class="raw"><input name="q"></form>
+
+{START}
+
+## First {{ #first }}
+
+- a list item
+- another, *emphasised*
+
+| A | B |
+|---|---|
+| 1 | 2 |
+
+</div>
+
+{START}
+
+## Second
+
+```text
+code in a fence
+```
+
+!!! note "An admonition"
+    Inside it.
+
+</div>
+
+<p class="raw-end">Raw HTML last.</p>
+"""
+
+
+def _page(monkeypatch: Any, markdown: str) -> tuple[Any, Any, Any]:
+    """A real MkDocs page of this site's settings, with `markdown` as its text."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page
+
+    from conftest import ROOT
+
+    monkeypatch.chdir(ROOT)  # the snippets extension appends the glossary from here
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    files = Files([File(name, str(ROOT / "docs"), "/tmp/site", True)
+                   for name in ("part.md", "renal.md")])
+    page = Page(None, files.get_file_from_path("part.md"), config)
+    page.meta = {rebuild_cache.PARTS_META: START}
+    page.markdown = markdown
+    return page, config, files
+
+
+def test_a_page_converted_in_parts_equals_the_page_converted_whole(monkeypatch: Any) -> None:
+    page, config, files = _page(monkeypatch, TRICKY)
+    parts = rebuild_cache._parts(TRICKY, page)
+    assert parts is not None and len(parts) == 3
+    joined = rebuild_cache._convert_in_parts(parts, page, config, files, page.render)
+    assert page.markdown == TRICKY  # put back after the parts
+    page.render(config, files)
+    whole = rebuild_cache._result(page)
+    assert joined == whole
+    assert '<abbr title="' in whole["content"] and 'id="second"' in whole["content"]
+    assert [i[1] for i in whole["toc"][0][3]] == ["first", "second"]  # nested under the h1
+
+
+def test_a_page_is_converted_whole_where_one_part_could_read_another(monkeypatch: Any) -> None:
+    page, config, files = _page(monkeypatch, TRICKY)
+    # Page-wide state: a footnote, a reference definition, an abbreviation of its own.
+    for extra in ("A note.[^1]\n\n[^1]: The note.", "[a link][ref]\n\n[ref]: renal.md",
+                  "*[XQZ]: An abbreviation"):
+        assert rebuild_cache._parts(TRICKY + "\n" + extra + "\n", page) is None, extra
+    # The same heading in two parts: the whole page would have made the second id unique.
+    twice = TRICKY.replace("## Second", "## First again").replace("{ #first }", "")
+    twice = twice.replace("## First again", "## First")
+    parts = rebuild_cache._parts(twice, page)
+    assert parts is not None
+    assert rebuild_cache._convert_in_parts(parts, page, config, files, page.render) is None
+    monkeypatch.setenv("IL2REF_WHOLE_PAGES", "1")
+    assert rebuild_cache._parts(TRICKY, page) is None
+    page.meta = {}
+    monkeypatch.delenv("IL2REF_WHOLE_PAGES")
+    assert rebuild_cache._parts(TRICKY, page) is None
+
+
+def test_installed_theme_folders_are_listed_once_as_jinja_lists_them() -> None:
+    import jinja2
+    import material
+
+    from conftest import ROOT
+
+    folders = [str(ROOT / "scripts/il2ref/site/theme"),
+               str(Path(material.__file__).parent / "templates")]
+    listed = rebuild_cache._ListedOnce(folders)
+    assert listed.list_templates() == jinja2.FileSystemLoader(folders).list_templates()
+    assert list(rebuild_cache._LISTED) == folders[1:]  # the project's own folder is not kept
+    assert listed.list_templates() == jinja2.FileSystemLoader(folders).list_templates()

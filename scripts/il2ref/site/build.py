@@ -114,6 +114,7 @@ def configure(config: MkDocsConfig) -> Build:
                           "running; its lists and titles are read when it starts: restart it")
     root = Path(config.config_file_path).resolve().parent
     rebuild_cache.start_build(root / CACHE_DIR)
+    rebuild_cache.reuse_theme_listing(config)
     try:  # before MkDocs empties site_dir: a bad date variable keeps the last good site
         built = build_date()
     except BuildDateError as wrong:

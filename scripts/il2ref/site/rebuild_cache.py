@@ -17,10 +17,12 @@ plugin in the ecosystem keeps page results between rebuilds.
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
+import os
+import re
 import sys
+import sysconfig
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markdown.extensions.toc import nest_toc_tokens
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
@@ -41,10 +44,11 @@ ON = {"serving": False}  # set by the hook under `mkdocs serve` only
 
 # digest -> result; each build keeps only what it used (a long session does not grow).
 _RENDERED: dict[str, dict[str, Any]] = {}
-_SEARCH: dict[str, list[dict[str, Any]]] = {}
+_SEARCH: dict[str, str] = {}
 _BYTECODE: dict[str, bytes] = {}
 _OUTPUT: dict[str, str] = {}
 _FINISHED: dict[str, str] = {}
+_PARTS: dict[str, dict[str, Any]] = {}
 _USED: set[str] = set()
 REUSED: dict[str, int] = {}  # kind -> results reused in the last build (tests, bench)
 _THIS_BUILD: dict[str, bytes | None] = {}  # digests every page of one build shares
@@ -67,7 +71,7 @@ def start_build(cache_dir: Path) -> None:
 
 def end_build() -> None:
     """After a build that finished: forget what it did not use."""
-    for memo in (_RENDERED, _SEARCH, _OUTPUT, _FINISHED):
+    for memo in (_RENDERED, _PARTS, _SEARCH, _OUTPUT, _FINISHED):
         for key in [k for k in memo if k not in _USED]:
             del memo[key]
 
@@ -206,44 +210,156 @@ def reuse_render(markdown: str, page: Page, config: MkDocsConfig, files: Files) 
     def restore(config: MkDocsConfig, files: Files) -> None:
         if page.markdown != markdown or stored is None:
             return real(config, files)
-        links = {}
-        for src_uri, anchors in stored["links"].items():
-            target = files.get_file_from_path(src_uri)
-            if target is None:  # cannot happen: the file list is in the key
-                return convert(config, files)
-            links[target] = dict(anchors)
+        if not _apply(page, stored, files):  # cannot happen: the file list is in the key
+            return convert(config, files)
         _reused("Markdown")
-        page.content = stored["content"]
-        toc = _toc_from(stored["toc"])
-        if toc:  # as MkDocs' get_toc marks it
-            toc[0].active = True  # type: ignore[attr-defined]
-        page.toc = TableOfContents(toc)
-        page._title_from_render = stored["title"]
-        page.present_anchor_ids = set(stored["anchors"])
-        if log_level_above_debug():  # as Page.render does
-            page.links_to_anchors = links
         if ON["serving"]:
             _RENDERED[key] = stored
 
     def convert(config: MkDocsConfig, files: Files) -> None:
         if page.markdown != markdown:  # not what the key was made from: never store it
             return real(config, files)
-        with _no_warnings() as warned:
-            real(config, files)
-        if warned:
-            return
-        result = {
-            "content": page.content, "toc": _toc_json(list(page.toc)),
-            "title": page._title_from_render,
-            "anchors": sorted(page.present_anchor_ids or ()),
-            "links": {f.src_uri: dict(a) for f, a in (page.links_to_anchors or {}).items()},
-        }
+        parts = _parts(markdown, page)
+        if parts is not None:
+            result = _convert_in_parts(parts, page, config, files, real)
+            if result is not None:
+                _apply(page, result, files)
+        if parts is None or result is None:
+            with _no_warnings() as warned:
+                real(config, files)
+            if warned:
+                return
+            result = _result(page)
         if ON["serving"]:
             _RENDERED[key] = result
         store(kept_file, json.dumps(result).encode(), replaces="*.json")
 
     _USED.add(key)
     page.render = restore if stored is not None else convert  # type: ignore[method-assign]
+
+
+def _result(page: Page) -> dict[str, Any]:
+    """What `Page.render` left on the page, in a form kept between builds."""
+    return {
+        "content": page.content, "toc": _toc_json(list(page.toc)),
+        "title": page._title_from_render,
+        "anchors": sorted(page.present_anchor_ids or ()),
+        "links": {f.src_uri: dict(a) for f, a in (page.links_to_anchors or {}).items()},
+    }
+
+
+def _apply(page: Page, result: dict[str, Any], files: Files) -> bool:
+    """Set what `Page.render` would have set from a kept result; False if a page it links to
+    is gone."""
+    links = {}
+    for src_uri, anchors in result["links"].items():
+        target = files.get_file_from_path(src_uri)
+        if target is None:
+            return False
+        links[target] = dict(anchors)
+    page.content = result["content"]
+    toc = _toc_from(result["toc"])
+    if toc:  # as MkDocs' get_toc marks it
+        toc[0].active = True  # type: ignore[attr-defined]
+    page.toc = TableOfContents(toc)
+    page._title_from_render = result["title"]
+    page.present_anchor_ids = set(result["anchors"])
+    if log_level_above_debug():  # as Page.render does
+        page.links_to_anchors = links
+    return True
+
+
+# A page converted in parts (Statements by source: half a megabyte of Markdown, a third of a
+# second to convert, and one claim edited changes one or two of its ~40 sources). Its front
+# matter names the line that starts each part. Python-Markdown keeps some state across a whole
+# page, so a page is only split when no part can read another's: no footnotes, no reference
+# definitions or abbreviations of its own (the appended glossary reaches every part alike), and
+# (checked after converting) no id made in two parts, which the whole page would have renamed.
+# `IL2REF_WHOLE_PAGES=1` converts every page whole: tests/test_serve_rebuild.py compares the
+# sites built each way, byte for byte.
+PARTS_META = "convert_in_parts"
+# Python-Markdown strips the text it returns, and with it the white space the whole page has
+# between one part's last block and the next part's first (one or two line ends, by the kind of
+# block). Each part but the last is converted with this paragraph after it, and its result
+# keeps everything up to the paragraph.
+_PART_END = "il2ref0part0end"
+_PAGE_WIDE = re.compile(r"\[\^|^ {0,3}\*?\[[^\]\n]+\]:", re.MULTILINE)
+
+
+def _parts(markdown: str, page: Page) -> list[str] | None:
+    start = (page.meta or {}).get(PARTS_META)
+    if (not isinstance(start, str) or not start or os.environ.get("IL2REF_WHOLE_PAGES")
+            or _PAGE_WIDE.search(markdown)):
+        return None
+    # Split only before a line that is exactly `start` after a blank line: a new top-level block.
+    pieces = markdown.split(f"\n\n{start}\n")
+    if len(pieces) < 2:
+        return None
+    return [pieces[0]] + [f"{start}\n{piece}" for piece in pieces[1:]]
+
+
+def _convert_in_parts(parts: list[str], page: Page, config: MkDocsConfig, files: Files,
+                      real: Callable[[MkDocsConfig, Files], None]) -> dict[str, Any] | None:
+    """Each part converted by MkDocs' own `Page.render` (or kept from an earlier build under
+    serve), joined as converting the whole would have; None if that cannot be shown."""
+    setting = _setting(config, files)
+    whole = page.markdown
+    results: list[dict[str, Any]] = []
+    try:
+        for n, part in enumerate(parts):
+            if n < len(parts) - 1:  # see _PART_END
+                part = f"{part}\n\n{_PART_END}\n"
+            key = "part:" + digest(part.encode(), _json([page.file.src_uri, page.file.dest_uri,
+                                                         page.file.url]), setting)
+            result = _PARTS.get(key) if ON["serving"] else None
+            if result is None:
+                page.markdown = part
+                with _no_warnings() as warned:
+                    real(config, files)
+                if warned:
+                    return None  # then converted whole, so each warning shows as it would
+                result = _result(page)
+                if n < len(parts) - 1:
+                    if not result["content"].endswith(f"<p>{_PART_END}</p>"):
+                        return None
+                    result["content"] = result["content"][:-len(f"<p>{_PART_END}</p>")]
+                if ON["serving"]:
+                    _PARTS[key] = result
+            else:
+                _reused("part")
+            _USED.add(key)
+            results.append(result)
+    finally:
+        page.markdown = whole
+    anchors = [a for r in results for a in r["anchors"]]
+    if len(anchors) != len(set(anchors)):
+        return None  # an id in two parts: the whole page would have made them unique
+    links: dict[str, dict[str, str]] = {}
+    for r in results:
+        for src_uri, found in r["links"].items():
+            links.setdefault(src_uri, {}).update(found)
+    return {
+        "content": "".join(r["content"] for r in results),
+        "toc": _nested([item for r in results for item in _flat(r["toc"])]),
+        "title": results[0]["title"],  # MkDocs reads the title from the first element only
+        "anchors": sorted(anchors),
+        "links": links,
+    }
+
+
+def _flat(items: list[Any]) -> list[list[Any]]:
+    return [x for title, anchor, level, children in items
+            for x in [[title, anchor, level, []], *_flat(children)]]
+
+
+def _nested(flat: list[list[Any]]) -> list[Any]:
+    """The contents as the toc extension nests one page's headings (its `nest_toc_tokens`)."""
+    tokens: list[Any] = nest_toc_tokens([{"name": t, "id": i, "level": lv}
+                                         for t, i, lv, _ in flat])
+
+    def back(items: list[Any]) -> list[Any]:
+        return [[t["name"], t["id"], t["level"], back(t["children"])] for t in items]
+    return back(tokens)
 
 
 def log_level_above_debug() -> bool:
@@ -281,11 +397,14 @@ def reuse_search(search_index: Any) -> None:
         _USED.add(key)
         if key in _SEARCH:
             _reused("search")
-            search_index.entries.extend(copy.deepcopy(_SEARCH[key]))
+            search_index.entries.extend(json.loads(_SEARCH[key]))
             return
         before = len(search_index.entries)
         real(page)
-        _SEARCH[key] = copy.deepcopy(search_index.entries[before:])
+        # Kept as JSON text, a copy no later change to an entry can reach: the entries are
+        # JSON data (strings, a list of tags, a number), written out as JSON by Material
+        # (anything else as its text, as Material writes it).
+        _SEARCH[key] = json.dumps(search_index.entries[before:], default=str)  # as Material
 
     search_index.add_entry_from_context = add
 
@@ -383,6 +502,43 @@ class _Remembered(jinja2.Template):
         if not warned:
             _OUTPUT[key] = output
         return output
+
+
+_LISTED: dict[str, list[str]] = {}  # an installed theme folder -> its files
+
+
+class _ListedOnce(jinja2.FileSystemLoader):
+    """MkDocs lists every file of every theme folder at each build to find the static files
+    (Material's folder holds ~14,000, its icons: 0.1 s). An installed package cannot change
+    while `mkdocs serve` runs (as `_config_state` holds), so its folders are listed once per
+    process; any other folder (the project's own theme) is listed at every build."""
+
+    def list_templates(self) -> list[str]:
+        installed = Path(sysconfig.get_paths()["purelib"]).resolve()
+        found: set[str] = set()
+        for folder in self.searchpath:
+            if not Path(folder).resolve().is_relative_to(installed):
+                found.update(jinja2.FileSystemLoader(folder).list_templates())
+                continue
+            if folder not in _LISTED:
+                _LISTED[folder] = jinja2.FileSystemLoader(folder).list_templates()
+            found.update(_LISTED[folder])
+        return sorted(found)  # as FileSystemLoader lists several folders
+
+
+def reuse_theme_listing(config: MkDocsConfig) -> None:
+    """Under serve, the theme's Jinja environment lists installed folders once (_ListedOnce)."""
+    if not ON["serving"]:
+        return
+    theme = config.theme
+    make_env = theme.get_env
+
+    def get_env() -> jinja2.Environment:
+        env = make_env()
+        env.loader = _ListedOnce(theme.dirs)  # the folders MkDocs' own loader reads
+        return env
+
+    theme.get_env = get_env  # type: ignore[method-assign]
 
 
 def reuse_templates(env: jinja2.Environment) -> jinja2.Environment:
