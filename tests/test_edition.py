@@ -86,6 +86,19 @@ def test_issue_form_has_the_fields_the_link_fills() -> None:
     assert required == {"page", "edition", "problem"}
 
 
+def test_the_review_line_goes_under_the_title_not_into_the_front_matter() -> None:
+    import datetime as dt
+
+    corpus, _ = load_corpus(ROOT)
+    state = review(corpus.pages[0], corpus, interval_days=365)
+    page = "---\ntitle: T\n# a YAML comment, not the title\ndescription: D\n---\n\n# T\n\nBody.\n"
+    out = pages.with_review(page, state, dt.date(2026, 12, 3))
+    front, title_and_body = out.split("\n---\n", 1)
+    assert "page-review" not in front and front.endswith("description: D")
+    assert title_and_body.startswith("\n# T\n\n<p class=\"page-review\"")
+    assert title_and_body.endswith("Body.\n")
+
+
 def test_every_generated_page_shows_status_and_three_dates(built_site: Path) -> None:
     corpus, _ = load_corpus(ROOT)
     paths = [f"{p.slug}.md" for p in corpus.pages] + [g.path for g in pages.GENERATED]

@@ -116,12 +116,18 @@ class Generated:
 
 
 def with_review(markdown: str, state: Review, today: dt.date) -> str:
-    """The review line and any notice go straight under the page's `# ` title."""
+    """The review line and any notice go straight under the page's `# ` title (the first one
+    after the front matter: a `# ` line inside it is a YAML comment)."""
+    front = ""
+    if markdown.startswith("---\n"):
+        end = markdown.find("\n---\n", 3)
+        if end >= 0:
+            front, markdown = markdown[:end + 4], markdown[end + 4:]
     head, sep, rest = markdown.partition("\n# ")
     title, _, body = rest.partition("\n")
     if not sep:
         raise ValueError("a generated page has no `# ` title line")
-    return f"{head}\n# {title}\n\n{review_markdown(state, today=today)}\n{body}"
+    return f"{front}{head}\n# {title}\n\n{review_markdown(state, today=today)}\n{body}"
 
 
 def generated_pages(corpus: Corpus, root: Path, *, built: str, edition: str,
