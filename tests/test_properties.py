@@ -195,3 +195,42 @@ def test_the_fast_reading_gives_pyyamls_data_for_every_real_and_fixture_file() -
         text = file.read_text(encoding="utf-8", errors="replace")
         pyyaml, ours = _both_ways(text)
         assert ours == pyyaml, file
+
+
+# The JSON editions are written by il2ref.render.data.json_text, which must give exactly the
+# text of json.dumps(value, ensure_ascii=False, indent=2).
+_JSON_SCALARS = (st.none() | st.booleans() | st.integers() | st.floats()
+                 | st.text(alphabet=st.characters(codec="utf-8")))
+_JSON_VALUES = st.recursive(_JSON_SCALARS, lambda inner: (
+    st.lists(inner, max_size=4) | st.tuples(inner, inner)
+    | st.dictionaries(st.text() | st.integers() | st.floats() | st.booleans() | st.none(),
+                      inner, max_size=4)), max_leaves=30)
+
+
+@CASES
+@given(_JSON_VALUES)
+@example({"nan": float("nan"), 2: [float("inf"), -0.0, 1e16], None: {}, True: [[]]})
+def test_json_editions_are_written_as_json_dumps_writes_them(value: Any) -> None:
+    import json
+
+    from il2ref.render.data import json_text
+
+    assert json_text(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_the_built_json_editions_are_json_dumps_text(built_site: Path) -> None:
+    import json
+
+    written = sorted((built_site / "files").glob("*.json"))
+    assert len(written) == 3  # the data, its schema, the FHIR bundle
+    for path in written:
+        text = path.read_text(encoding="utf-8")
+        assert json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n" == text, path
+
+
+def test_json_text_refuses_what_json_refuses() -> None:
+    from il2ref.render.data import json_text
+
+    for bad in ({"set": {1}}, [object()], {(1, 2): "tuple key"}):
+        with pytest.raises(TypeError):
+            json_text(bad)

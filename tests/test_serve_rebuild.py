@@ -250,6 +250,27 @@ def test_a_page_is_converted_whole_where_one_part_could_read_another(monkeypatch
     assert rebuild_cache._parts(TRICKY, page) is None
 
 
+def test_under_serve_mkdocs_finds_the_same_theme_files(monkeypatch: Any) -> None:
+    """MkDocs' own search for the theme's static files, through the environment that keeps
+    the installed folders' listing and filtering, finds what it finds through its own."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    from conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    found = []
+    for serving in (False, True, True):  # the second serve build uses what the first kept
+        monkeypatch.setitem(rebuild_cache.ON, "serving", serving)
+        config = load_config(str(ROOT / "mkdocs.yml"))
+        rebuild_cache.reuse_theme_listing(config)
+        files = Files([])
+        files.add_files_from_theme(config.theme.get_env(), config)
+        found.append(sorted((f.src_uri, f.abs_src_path) for f in files))
+    assert len(found[0]) > 20 and found[0] == found[1] == found[2]  # Material's assets
+    assert any(key[0].endswith("material/templates") for key in rebuild_cache._FILTERED)
+
+
 def test_installed_theme_folders_are_listed_once_as_jinja_lists_them() -> None:
     import jinja2
     import material
@@ -260,5 +281,6 @@ def test_installed_theme_folders_are_listed_once_as_jinja_lists_them() -> None:
                str(Path(material.__file__).parent / "templates")]
     listed = rebuild_cache._ListedOnce(folders)
     assert listed.list_templates() == jinja2.FileSystemLoader(folders).list_templates()
-    assert list(rebuild_cache._LISTED) == folders[1:]  # the project's own folder is not kept
+    assert folders[1] in rebuild_cache._LISTED  # installed: kept
+    assert folders[0] not in rebuild_cache._LISTED  # the project's own: listed each time
     assert listed.list_templates() == jinja2.FileSystemLoader(folders).list_templates()

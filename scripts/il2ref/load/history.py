@@ -383,22 +383,25 @@ def release_statements(root: Path, tag: str) -> dict[str, Statement]:
 
 
 def changes_since_release(root: Path, current: dict[str, Any], *,
-                          labels: dict[str, str] | None = None) -> Changes:
+                          labels: dict[str, str] | None = None,
+                          current_statements: dict[str, Statement] | None = None) -> Changes:
     """`current`: the page files as parsed by the validator (`Corpus.documents`); `labels`:
-    `Corpus.bib_labels` (read from references.bib when not given)."""
+    `Corpus.bib_labels` (read from references.bib when not given); `current_statements`:
+    `statements(current)` if the caller has it already."""
+    now = statements(current) if current_statements is None else current_statements
     problem = history_problem(root)
     if problem is not None:
-        changes = diff({}, statements(current), None)
+        changes = diff({}, now, None)
         changes.history_problem, changes.history_wrong = problem
         return changes
     tag = latest_tag(root)
     old = release_statements(root, tag) if tag else {}
-    return diff(old, statements(current), tag,
-                labels=_labels(root) if labels is None else labels)
+    return diff(old, now, tag, labels=_labels(root) if labels is None else labels)
 
 
 def releases(root: Path, current: dict[str, Any], *, built: str,
-             labels: dict[str, str] | None = None) -> list[Release]:
+             labels: dict[str, str] | None = None,
+             current_statements: dict[str, Statement] | None = None) -> list[Release]:
     """Newest first: this build's unreleased changes (if any), then every release tag (in
     version order) against the one before it. Empty when the history cannot be read."""
     if history_problem(root) is not None:
@@ -414,7 +417,8 @@ def releases(root: Path, current: dict[str, Any], *, built: str,
         found.append(Release(tag, when or f"{built}T00:00:00+00:00",
                              diff(before, now, None, labels=labels)))
         before = now
-    pending = diff(before, statements(current), tags[-1] if tags else None, labels=labels)
+    pending = diff(before, statements(current) if current_statements is None
+                   else current_statements, tags[-1] if tags else None, labels=labels)
     if pending.added or pending.removed or pending.changed:
         found.append(Release(None, f"{built}T00:00:00+00:00", pending))
     return found[::-1]

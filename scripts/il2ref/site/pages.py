@@ -12,7 +12,7 @@ from pathlib import Path
 from il2ref import __version__
 from il2ref.core.model import Changes, Corpus, Page
 from il2ref.core.review import Review, combined, review
-from il2ref.load.history import changes_since_release, releases
+from il2ref.load.history import changes_since_release, releases, statements
 from il2ref.render import markdown as md
 from il2ref.render.card import card_markdown
 from il2ref.render.dose_calculator import dose_calculator_markdown, find_dosing
@@ -135,7 +135,9 @@ def generated_pages(corpus: Corpus, root: Path, *, built: str, edition: str,
                     site_url: str = "", ref: str = "") -> Generated:
     today = dt.date.fromisoformat(built)
     rows = freshness(corpus, today=today, interval_days=review_interval_days)
-    changes = changes_since_release(root, corpus.documents, labels=corpus.bib_labels)
+    now = statements(corpus.documents)  # both the change page and the feed compare it
+    changes = changes_since_release(root, corpus.documents, labels=corpus.bib_labels,
+                                    current_statements=now)
     inputs = Inputs(corpus, built, edition, ref, today, review_interval_days, directory_urls, rows,
                     changes)
     reviews = {p.slug: review(p, corpus, interval_days=review_interval_days)
@@ -150,7 +152,8 @@ def generated_pages(corpus: Corpus, root: Path, *, built: str, edition: str,
     history = (changes.history_problem, changes.history_wrong) if changes.history_problem else None
     places = {e.id: p.slug for p in corpus.pages for e in p.excerpts()}
     places |= {r.id: r.page for r in corpus.rules()}
-    feed = feed_xml(releases(root, corpus.documents, built=built, labels=corpus.bib_labels),
+    feed = feed_xml(releases(root, corpus.documents, built=built, labels=corpus.bib_labels,
+                             current_statements=now),
                     places=places,
                     site_name=site_name or "IL-2 Toxicity Reference", site_url=site_url,
                     edition=edition, built=built, directory_urls=directory_urls)

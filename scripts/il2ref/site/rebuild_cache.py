@@ -17,6 +17,7 @@ plugin in the ecosystem keeps page results between rebuilds.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -514,16 +515,45 @@ class _ListedOnce(jinja2.FileSystemLoader):
     process; any other folder (the project's own theme) is listed at every build."""
 
     def list_templates(self) -> list[str]:
-        installed = Path(sysconfig.get_paths()["purelib"]).resolve()
         found: set[str] = set()
         for folder in self.searchpath:
-            if not Path(folder).resolve().is_relative_to(installed):
-                found.update(jinja2.FileSystemLoader(folder).list_templates())
-                continue
-            if folder not in _LISTED:
-                _LISTED[folder] = jinja2.FileSystemLoader(folder).list_templates()
-            found.update(_LISTED[folder])
+            found.update(self.listed(folder))
         return sorted(found)  # as FileSystemLoader lists several folders
+
+    def listed(self, folder: str) -> list[str]:
+        if not _installed(folder):
+            return jinja2.FileSystemLoader(folder).list_templates()
+        if folder not in _LISTED:
+            _LISTED[folder] = jinja2.FileSystemLoader(folder).list_templates()
+        return _LISTED[folder]
+
+
+def _installed(folder: str) -> bool:
+    return Path(folder).resolve().is_relative_to(Path(sysconfig.get_paths()["purelib"]).resolve())
+
+
+_FILTERED: dict[tuple[Any, ...], list[str]] = {}  # (folder, filter, its setting) -> names
+
+
+def _list_filtered(env: jinja2.Environment, loader: _ListedOnce, static: tuple[str, ...],
+                   extensions: Any = None, filter_func: Any = None) -> list[str]:
+    """`Environment.list_templates` as MkDocs calls it for the theme's static files: its filter
+    (fnmatch over a dozen patterns, 14,000 names) kept per installed folder too. Only a filter
+    whose one free variable is the build's `config` (MkDocs 1.6's, which reads
+    `config.theme.static_templates`, part of the key) is kept; any other call is passed on."""
+    code = getattr(filter_func, "__code__", None)
+    if extensions is not None or code is None or code.co_freevars != ("config",):
+        return jinja2.Environment.list_templates(env, extensions, filter_func)
+    found: set[str] = set()
+    for folder in loader.searchpath:
+        if not _installed(folder):
+            found.update(n for n in loader.listed(folder) if filter_func(n))
+            continue
+        key = (folder, code, static)
+        if key not in _FILTERED:
+            _FILTERED[key] = [n for n in loader.listed(folder) if filter_func(n)]
+        found.update(_FILTERED[key])
+    return sorted(found)
 
 
 def reuse_theme_listing(config: MkDocsConfig) -> None:
@@ -535,7 +565,10 @@ def reuse_theme_listing(config: MkDocsConfig) -> None:
 
     def get_env() -> jinja2.Environment:
         env = make_env()
-        env.loader = _ListedOnce(theme.dirs)  # the folders MkDocs' own loader reads
+        loader = _ListedOnce(theme.dirs)  # the folders MkDocs' own loader reads
+        env.loader = loader
+        env.list_templates = functools.partial(  # type: ignore[method-assign]
+            _list_filtered, env, loader, tuple(sorted(theme.static_templates)))
         return env
 
     theme.get_env = get_env  # type: ignore[method-assign]
