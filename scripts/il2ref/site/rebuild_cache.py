@@ -271,7 +271,7 @@ def _apply(page: Page, result: dict[str, Any], files: Files) -> bool:
 
 
 # A page converted in parts (Statements by source: half a megabyte of Markdown, a third of a
-# second to convert, and one claim edited changes one or two of its ~40 sources). Its front
+# second to convert, and one claim edited changes one or two of its ~90 sources). Its front
 # matter names the line that starts each part. Python-Markdown keeps some state across a whole
 # page, so a page is only split when no part can read another's: no footnotes, no reference
 # definitions or abbreviations of its own (the appended glossary reaches every part alike), and
