@@ -252,13 +252,15 @@ def test_a_page_is_converted_whole_where_one_part_could_read_another(monkeypatch
 
 def test_under_serve_mkdocs_finds_the_same_theme_files(monkeypatch: Any) -> None:
     """MkDocs' own search for the theme's static files, through the environment that keeps
-    the installed folders' listing and filtering, finds what it finds through its own."""
+    the installed folders' filtered listing, finds what it finds through its own; only the
+    installed folder is kept, the project's own theme folder is listed at every build."""
     from mkdocs.config import load_config
     from mkdocs.structure.files import Files
 
     from conftest import ROOT
 
     monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(rebuild_cache, "_THEME_FILES", {})
     found = []
     for serving in (False, True, True):  # the second serve build uses what the first kept
         monkeypatch.setitem(rebuild_cache.ON, "serving", serving)
@@ -268,19 +270,12 @@ def test_under_serve_mkdocs_finds_the_same_theme_files(monkeypatch: Any) -> None
         files.add_files_from_theme(config.theme.get_env(), config)
         found.append(sorted((f.src_uri, f.abs_src_path) for f in files))
     assert len(found[0]) > 20 and found[0] == found[1] == found[2]  # Material's assets
-    assert any(key[0].endswith("material/templates") for key in rebuild_cache._FILTERED)
+    kept = {Path(key[0]).resolve() for key in rebuild_cache._THEME_FILES}
+    assert Path(material_templates()).resolve() in kept
+    assert (ROOT / "scripts/il2ref/site/theme").resolve() not in kept
 
 
-def test_installed_theme_folders_are_listed_once_as_jinja_lists_them() -> None:
-    import jinja2
+def material_templates() -> str:
     import material
 
-    from conftest import ROOT
-
-    folders = [str(ROOT / "scripts/il2ref/site/theme"),
-               str(Path(material.__file__).parent / "templates")]
-    listed = rebuild_cache._ListedOnce(folders)
-    assert listed.list_templates() == jinja2.FileSystemLoader(folders).list_templates()
-    assert folders[1] in rebuild_cache._LISTED  # installed: kept
-    assert folders[0] not in rebuild_cache._LISTED  # the project's own: listed each time
-    assert listed.list_templates() == jinja2.FileSystemLoader(folders).list_templates()
+    return str(Path(material.__file__).parent / "templates")

@@ -505,59 +505,41 @@ class _Remembered(jinja2.Template):
         return output
 
 
-_LISTED: dict[str, list[str]] = {}  # an installed theme folder -> its files
-
-
-class _ListedOnce(jinja2.FileSystemLoader):
-    """MkDocs lists every file of every theme folder at each build to find the static files
-    (Material's folder holds ~14,000, its icons: 0.1 s). An installed package cannot change
-    while `mkdocs serve` runs (as `_config_state` holds), so its folders are listed once per
-    process; any other folder (the project's own theme) is listed at every build."""
-
-    def list_templates(self) -> list[str]:
-        found: set[str] = set()
-        for folder in self.searchpath:
-            found.update(self.listed(folder))
-        return sorted(found)  # as FileSystemLoader lists several folders
-
-    def listed(self, folder: str) -> list[str]:
-        if not _installed(folder):
-            return jinja2.FileSystemLoader(folder).list_templates()
-        if folder not in _LISTED:
-            _LISTED[folder] = jinja2.FileSystemLoader(folder).list_templates()
-        return _LISTED[folder]
-
-
 def _installed(folder: str) -> bool:
     return Path(folder).resolve().is_relative_to(Path(sysconfig.get_paths()["purelib"]).resolve())
 
 
-_FILTERED: dict[tuple[Any, ...], list[str]] = {}  # (folder, filter, its setting) -> names
+# (installed theme folder, MkDocs' filter, its setting) -> the folder's static files
+_THEME_FILES: dict[tuple[Any, ...], list[str]] = {}
 
 
-def _list_filtered(env: jinja2.Environment, loader: _ListedOnce, static: tuple[str, ...],
-                   extensions: Any = None, filter_func: Any = None) -> list[str]:
-    """`Environment.list_templates` as MkDocs calls it for the theme's static files: its filter
-    (fnmatch over a dozen patterns, 14,000 names) kept per installed folder too. Only a filter
-    whose one free variable is the build's `config` (MkDocs 1.6's, which reads
-    `config.theme.static_templates`, part of the key) is kept; any other call is passed on."""
+def _theme_files(env: jinja2.Environment, folders: list[str], static: tuple[str, ...],
+                 extensions: Any = None, filter_func: Any = None) -> list[str]:
+    """`Environment.list_templates` as MkDocs calls it to find the theme's static files: it
+    lists and filters every file of every theme folder at each build (Material's holds
+    ~14,000, its icons: 0.1 s). An installed package cannot change while `mkdocs serve` runs
+    (as `_config_state` holds), so an installed folder's result is kept per process; the
+    project's own theme folder is listed at every build. Only a filter whose one free variable
+    is the build's `config` (MkDocs 1.6's, which reads `config.theme.static_templates`, part of
+    the key) is kept; any other call is passed on."""
     code = getattr(filter_func, "__code__", None)
     if extensions is not None or code is None or code.co_freevars != ("config",):
         return jinja2.Environment.list_templates(env, extensions, filter_func)
     found: set[str] = set()
-    for folder in loader.searchpath:
-        if not _installed(folder):
-            found.update(n for n in loader.listed(folder) if filter_func(n))
-            continue
+    for folder in folders:
         key = (folder, code, static)
-        if key not in _FILTERED:
-            _FILTERED[key] = [n for n in loader.listed(folder) if filter_func(n)]
-        found.update(_FILTERED[key])
-    return sorted(found)
+        names = _THEME_FILES.get(key) if _installed(folder) else None
+        if names is None:
+            names = [n for n in jinja2.FileSystemLoader(folder).list_templates()
+                     if filter_func(n)]
+            if _installed(folder):
+                _THEME_FILES[key] = names
+        found.update(names)
+    return sorted(found)  # as one FileSystemLoader over the folders lists them
 
 
 def reuse_theme_listing(config: MkDocsConfig) -> None:
-    """Under serve, the theme's Jinja environment lists installed folders once (_ListedOnce)."""
+    """Under serve, MkDocs' search for the theme's static files uses `_theme_files`."""
     if not ON["serving"]:
         return
     theme = config.theme
@@ -565,10 +547,8 @@ def reuse_theme_listing(config: MkDocsConfig) -> None:
 
     def get_env() -> jinja2.Environment:
         env = make_env()
-        loader = _ListedOnce(theme.dirs)  # the folders MkDocs' own loader reads
-        env.loader = loader
         env.list_templates = functools.partial(  # type: ignore[method-assign]
-            _list_filtered, env, loader, tuple(sorted(theme.static_templates)))
+            _theme_files, env, list(theme.dirs), tuple(sorted(theme.static_templates)))
         return env
 
     theme.get_env = get_env  # type: ignore[method-assign]
