@@ -72,6 +72,7 @@ def on_serve(server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
+    build.finish_print_page(config)
     rebuild_cache.end_build()
 
 

@@ -121,6 +121,33 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
+def print_page_misses(page: Any) -> list[str]:
+    """What is wrong with a print page's (lxml tree's) in-page links: each one must land, and
+    inside the page it names (mkdocs-print-site-plugin writes `#<page key>-<id>`), and no id
+    may be used twice (the PDFs and the EPUB are made from this page)."""
+    owner: dict[str, str] = {}
+    wrong = []
+    for element in page.iter():
+        name = element.get("id") if isinstance(element.tag, str) else None
+        if name is None:
+            continue
+        if name in owner:
+            wrong.append(f"id used twice: {name}")
+        sections = element.xpath("ancestor-or-self::section[contains(@class, 'print-page')]"
+                                 "[not(contains(@class, 'md-section'))]/@id")
+        owner[name] = sections[-1] if sections else ""
+    for link in page.iter("a"):
+        target = (link.get("href") or "")[1:]
+        if not (link.get("href") or "").startswith("#") or not target:
+            continue
+        if target not in owner:
+            wrong.append(f"lands nowhere: #{target}")
+        elif owner[target] and not (target == owner[target]
+                                    or target.startswith(owner[target] + "-")):
+            wrong.append(f"lands in page {owner[target]!r}: #{target}")
+    return wrong
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import posixpath
 import re
 import subprocess
 import zipfile
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import lxml.etree
 import lxml.html
 import pytest
 from test_search_benchmark import judge
@@ -24,6 +26,8 @@ from il2ref.load.corpus import load_corpus
 from il2ref.load.edition import ENV as EDITION_ENV
 from il2ref.load.edition import edition_id, release_or_commit
 from il2ref.tools import search_bench
+
+XHTML = "http://www.w3.org/1999/xhtml"
 
 
 def test_an_export_with_the_placeholder_address_is_refused(
@@ -173,6 +177,36 @@ def test_epub_is_a_real_epub(dist: Path, names: dict[str, str]) -> None:
         text = " ".join(z.read(n).decode("utf-8", "ignore") for n in z.namelist()
                         if n.endswith(".xhtml"))
     assert "Capillary leak syndrome" in text
+
+
+def test_every_link_in_the_epub_lands_and_its_contents_follow_the_navigation(
+        dist: Path, names: dict[str, str]) -> None:
+    """Pandoc splits the book at headings and rewrites each link to its file; a link whose target
+    pandoc dropped (an id on a <sup> or a table row) or never had would go nowhere."""
+    ids: dict[str, set[str]] = {}
+    links: list[tuple[str, str]] = []
+    with zipfile.ZipFile(dist / "files" / names["epub"]) as z:
+        for name in z.namelist():
+            if name.endswith(".xhtml"):
+                tree = lxml.etree.fromstring(z.read(name))
+                found = [e.get("id") for e in tree.iter() if e.get("id")]
+                assert len(found) == len(set(found)), name  # no id twice in a file
+                ids[name] = set(found)
+                links += [(name, a.get("href")) for a in tree.iter(f"{{{XHTML}}}a")
+                          if a.get("href") and ":" not in a.get("href").split("#")[0]]
+        nav = lxml.etree.fromstring(z.read("EPUB/nav.xhtml"))
+    missed = []
+    for name, href in links:
+        file, _, fragment = href.partition("#")
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(name), file)) if file else name
+        if target not in ids or (fragment and fragment not in ids[target]):
+            missed.append(f"{name}: {href}")
+    assert not missed, missed[:20]
+    assert len(links) > 5000  # the statements, footnotes and rules are links
+    # The site's navigation groups are the book's: Toxicities holds Capillary leak syndrome.
+    group = nav.xpath(".//x:li[x:a[normalize-space()='Toxicities']]", namespaces={"x": XHTML})
+    assert group and "Capillary leak syndrome" in "".join(group[0].itertext())
+    assert len(ids) > 30  # one file per page at least, not one 2 MB chapter
 
 
 def test_online_site_links_its_downloads(dist: Path, names: dict[str, str]) -> None:

@@ -31,7 +31,7 @@ import lxml.html
 import pytest
 import yaml
 
-from conftest import FIXTURES, copy_project, serve
+from conftest import FIXTURES, copy_project, print_page_misses, serve
 from il2ref.core.model import Corpus
 from il2ref.core.units import plain_text
 from il2ref.load.corpus import load_corpus
@@ -251,6 +251,7 @@ def test_every_site_page_has_only_the_markup_of_its_plain_twin(hostile: Built,
 def test_the_print_page_for_pdfs_and_epub_has_only_its_plain_twins_markup(
         hostile: Built, plain: Built) -> None:
     assert_same_markup(_tree(hostile.print_page), _tree(plain.print_page), "print page")
+    assert print_page_misses(_tree(hostile.print_page)) == []  # and its links land
 
 
 def test_card_patient_sheet_and_wallet_card_html_have_only_their_plain_twins_markup(

@@ -12,11 +12,9 @@ import subprocess
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from html import escape as html_escape
 from multiprocessing import get_context
 from pathlib import Path
 
-import lxml.html
 import pypandoc
 
 from il2ref import __version__
@@ -24,6 +22,7 @@ from il2ref.core.cache import CACHE_DIR
 from il2ref.core.diagnostics import ValidationFailed
 from il2ref.core.editions import file_names
 from il2ref.core.progress import stage
+from il2ref.editions import epub
 from il2ref.editions.chromium import CHROMIUM, CHROMIUM_ARGS
 from il2ref.load import config
 from il2ref.load.corpus import BIB_FILE, require_corpus
@@ -67,24 +66,6 @@ def _pdf(html: Path, out: Path, *, paper: str | None) -> None:
         else:
             page.pdf(path=str(out), print_background=True, prefer_css_page_size=True)
         browser.close()
-
-
-def _epub(print_page: Path, out: Path, work: Path, edition: str) -> None:
-    """Pandoc reads the print page's article only, so navigation chrome stays out; the
-    edition goes in the book's metadata and on its first page."""
-    tree = lxml.html.parse(str(print_page)).getroot()
-    article = tree.cssselect("article")[0]
-    for junk in article.cssselect("script, .headerlink, .md-source-file, .report-error"):
-        junk.drop_tree()
-    src = work / "reference.html"
-    first = f'<p class="edition">{html_escape(edition)}</p>'
-    src.write_text("<html><head><title>IL-2 Toxicity Reference</title></head><body>" + first
-                   + lxml.html.tostring(article, encoding="unicode") + "</body></html>",
-                   encoding="utf-8")
-    pypandoc.convert_file(str(src), "epub3", outputfile=str(out), extra_args=[
-        "--metadata", "title=IL-2 Toxicity Reference", "--metadata", "lang=en",
-        "--metadata", f"subtitle={edition}", "--metadata", f"identifier={edition}",
-        "--toc", "--toc-depth=2"])
 
 
 def problems(root: Path) -> list[str]:
@@ -199,7 +180,7 @@ def export(root: Path, *, built: str) -> Path:
         for job in jobs:
             job.result()  # re-raises a failed print here
     with stage("export", "EPUB"):
-        _epub(print_page, files / names["epub"], work, edition)
+        epub.write(print_page, files / names["epub"], work, edition)
 
     # Offline site: the search shim ships inside the bundle instead of coming from a CDN
     top = Path(names["offline"]).stem  # the zip's one folder

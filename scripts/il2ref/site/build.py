@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -37,7 +38,16 @@ from il2ref.render.glossary import (
     vocabulary_markdown,
 )
 from il2ref.render.schema_doc import actions_markdown, codes_markdown, schema_markdown
-from il2ref.site import citations, data_files, html, markers, pages, rebuild_cache, search_worker
+from il2ref.site import (
+    citations,
+    data_files,
+    html,
+    markers,
+    pages,
+    print_anchors,
+    rebuild_cache,
+    search_worker,
+)
 
 log = get_plugin_logger("il2ref")
 ABBREVIATIONS = Path("docs/includes/abbreviations.md")
@@ -228,3 +238,13 @@ def finish_page(build: Build, output: str) -> str:
                                   serving=SERVING["on"])
 
     return rebuild_cache.finished(finish, output, build.problem, build.offline, SERVING["on"])
+
+
+def finish_print_page(config: MkDocsConfig) -> None:
+    """mkdocs-print-site-plugin writes the print page in its on_post_build, which runs before the
+    hook's: every in-page link is then made to land (il2ref.site.print_anchors)."""
+    plugin = config.plugins.get("print-site")
+    if plugin is not None and plugin.config.get("enabled"):
+        print_page = plugin.print_file
+        print_anchors.fix_file(Path(print_page.abs_dest_path),
+                               urljoin(config.site_url or "", print_page.url))
