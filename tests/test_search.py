@@ -55,3 +55,46 @@ def test_author_name_finds_the_citing_page(page, site_url: str) -> None:  # type
     assert "/capillary-leak/" in citing
     links = list(dict.fromkeys(search(page, site_url, "Textor")))
     assert set(links[:len(citing)]) == citing, links
+
+
+def _index_state(page) -> str:  # type: ignore[no-untyped-def]
+    """Where the search worker's index is (scripts/il2ref/site/assets/search-worker.js)."""
+    workers = [w for w in page.workers if w.url.endswith("/il2ref-search.js")]
+    assert len(workers) == 1, [w.url for w in page.workers]
+    return str(workers[0].evaluate("IL2REF.index"))
+
+
+def _wait_for_state(page, want: str) -> str:  # type: ignore[no-untyped-def]
+    state = ""
+    for _ in range(100):  # at most 10 s
+        state = _index_state(page)
+        if state == want:
+            break
+        page.wait_for_timeout(100)
+    return state
+
+
+def test_the_index_is_built_when_the_reader_reaches_for_search(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    """A page that is read and not searched builds no search index; the focus in the search
+    box builds it, and what it answers is Material's own answer."""
+    page.goto(site_url + "renal/", wait_until="networkidle")
+    assert _wait_for_state(page, "kept") == "kept"  # Material's index arrived and was kept
+    page.wait_for_timeout(1000)
+    assert _index_state(page) == "kept"  # and is still not built
+    page.click("input.md-search__input")
+    assert _wait_for_state(page, "built") == "built"
+    page.type("input.md-search__input", "oliguria", delay=20)
+    page.wait_for_selector(".md-search-result__list > li")
+    first = page.eval_on_selector(".md-search-result__list > li > a", "a => a.pathname")
+    assert first == "/renal/"
+
+
+def test_a_search_opened_by_its_address_is_answered(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    """?q= opens search with the words in the box before the page's scripts run: the index is
+    built and the query, held while it was, answered."""
+    page.goto(site_url + "?q=capillary+leak")
+    page.wait_for_selector(".md-search-result__list > li", timeout=15_000)
+    assert _wait_for_state(page, "built") == "built"
+    links = page.eval_on_selector_all(".md-search-result__list > li > a",
+                                      "els => els.map(a => a.pathname)")
+    assert links[0] == "/capillary-leak/"
