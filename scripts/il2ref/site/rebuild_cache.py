@@ -110,6 +110,16 @@ def _files_digest(files: Files) -> bytes:
     return _json(sorted((f.src_uri, f.dest_uri, f.url, f.inclusion.name) for f in files))
 
 
+def _docs_dir(config: MkDocsConfig) -> str:
+    """docs_dir as the settings name it, from the settings file's folder: a checkout that is
+    moved or copied keeps its results (no page's HTML holds the folder's absolute path)."""
+    docs, base = Path(config.docs_dir), Path(config.config_file_path or ".").parent
+    try:
+        return docs.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:  # outside the project: the absolute path, as before
+        return str(docs)
+
+
 def _config_digest(config: MkDocsConfig) -> bytes:
     """The parts of the configuration Markdown conversion reads, and the files
     pymdownx.snippets appends to every page."""
@@ -119,7 +129,7 @@ def _config_digest(config: MkDocsConfig) -> bytes:
         path = Path(name)
         appended.append(path.read_bytes() if path.is_file() else b"(missing)")
     return digest(_json([config.markdown_extensions, config.mdx_configs,
-                         config.use_directory_urls, config.docs_dir, str(config.validation)]),
+                         config.use_directory_urls, _docs_dir(config), str(config.validation)]),
                   *appended).encode()
 
 
