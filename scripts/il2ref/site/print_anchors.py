@@ -3,7 +3,7 @@
 mkdocs-print-site-plugin joins every page into one and rewrites each internal link to
 `#<page key>-<id>`, but it renames ids only when the first tag on a line is h1–h6, sup or li, and
 then only the first id on that line (`urls.update_anchor_ids`, 2.9). A statement's span, a
-footnote's back-link or a heading after Material's tags lost their target: 2,658 of the print
+footnote's back-link or a heading after Material's tags lost their target: 2,652 of the print
 page's 6,076 internal links pointed nowhere and 307 ids were used more than once (pandoc warned
 "Duplicate identifier" while making the EPUB). No option of the plugin changes this, and its
 per-line regexes cannot be fixed from outside, so this pass finishes the renaming it began.

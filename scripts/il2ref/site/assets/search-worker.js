@@ -92,7 +92,7 @@ var IL2REF = __IL2REF_DATA__;
   // builds it as soon as a page opens (0.3-0.8 s of a core here, on every page, for the
   // readers who never search); its own file:// path already waits until search is opened. So
   // in a real worker the page's index (SETUP) is kept and answered "ready" at once; the build
-  // starts when the page says the search box has the focus (search-try.js, on a
+  // starts when the page says the search box has the focus (search-warm.js, on a
   // BroadcastChannel: the page cannot reach the worker Material made) or at the first query,
   // whichever is first. Queries that arrive meanwhile wait, in order, for Material's own
   // "ready", which is not passed on (the page had its one). An empty query, Material's
