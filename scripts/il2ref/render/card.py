@@ -12,7 +12,6 @@ from markupsafe import Markup
 from il2ref.core.coverage import Unseen, unseen_rule_items
 from il2ref.core.model import Corpus, Excerpt, Rule, Source
 from il2ref.core.rules import ACTIONS, FRAMEWORKS, differing, ordered, others, system_name
-from il2ref.render.dose_calculator import tool_script
 from il2ref.render.inline import cites, differs_note, finding, prose
 from il2ref.render.jinja import environment
 from il2ref.render.markdown import template
@@ -108,7 +107,6 @@ def card_markdown(corpus: Corpus, *, edition: str, built: str, ref: str = "",
     return template("card.md.j2").render(
         edition=edition, built=built, frameworks=list(FRAMEWORKS.values()), ref=ref,
         changes=Trusted("../changes/" if directory_urls else "changes.html"),
-        script=tool_script("edition-check", directory_urls=directory_urls),
         card_table=card_table, unseen_line=unseen_line(data.unseen, corpus.bib_labels),
         **vars(data))
 

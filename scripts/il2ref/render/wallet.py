@@ -11,7 +11,6 @@ from markupsafe import Markup
 
 from il2ref.core.model import Corpus, Excerpt
 from il2ref.core.schema import schema
-from il2ref.render.dose_calculator import tool_script
 from il2ref.render.inline import cites, prose
 from il2ref.render.jinja import environment
 from il2ref.render.markdown import template
@@ -43,16 +42,14 @@ def text(corpus: Corpus) -> str:
     return "\n".join(e.wallet.text for g in wallet_card(corpus) for e in g.items if e.wallet)
 
 
-def wallet_markdown(corpus: Corpus, *, edition: str, ref: str = "",
-                    directory_urls: bool = True) -> str:
+def wallet_markdown(corpus: Corpus, *, edition: str, ref: str = "") -> str:
     """`ref`: this build's release tag or commit, which the printed card's QR code names."""
     # The statement's own id: "Report an error" then names the excerpt the line came from.
     groups = [(g.id, g.title, [Trusted(f'<span class="claim" id="{e.id}">'
                                        f"{prose(e.wallet.text)}</span> {cites(e.sources)}")
                                for e in g.items if e.wallet]) for g in wallet_card(corpus)]
     return template("wallet.md.j2").render(
-        groups=groups, edition=edition, ref=ref,
-        script=tool_script("edition-check", directory_urls=directory_urls))
+        groups=groups, edition=edition, ref=ref)
 
 
 def wallet_html(corpus: Corpus, *, edition: str, built: str, qr_svg: str = "",
