@@ -70,14 +70,7 @@ def _json(value: object) -> Trusted:
     return Trusted(json.dumps(value, ensure_ascii=False).replace("<", "\\u003c"))
 
 
-def tool_script(name: str, *, directory_urls: bool) -> Trusted:
-    """A bedside tool's script, loaded by its page only (the other pages need not fetch it),
-    relative to the page's own URL in the online (directory URLs) and the offline build."""
-    base = "../" if directory_urls else ""
-    return Trusted(f'<script src="{base}javascripts/{name}.js"></script>')
-
-
-def dose_calculator_markdown(corpus: Corpus, *, directory_urls: bool = True) -> str:
+def dose_calculator_markdown(corpus: Corpus) -> str:
     dosing = find_dosing(corpus)
     if dosing is None:  # a project without the constants (the test fixtures) still builds
         return ("---\ntitle: Dose calculator\n---\n\n# Dose calculator\n\nNo page of this "
@@ -92,5 +85,4 @@ def dose_calculator_markdown(corpus: Corpus, *, directory_urls: bool = True) -> 
         wl=f"{dosing.window_low:g}", wh=f"{dosing.window_high:g}",
         withdrawable=f"{dosing.withdrawable_ml:g}",
         content=f"{dosing.vial_iu / dosing.iu_per_ml:.2f}", example=_rounding_example(dosing),
-        low=f"{low / 10:.1f}", high=f"{high / 10:.1f}", data=_json(data(dosing)),
-        script=tool_script("dose-calculator", directory_urls=directory_urls))
+        low=f"{low / 10:.1f}", high=f"{high / 10:.1f}", data=_json(data(dosing)))

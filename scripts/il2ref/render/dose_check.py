@@ -11,7 +11,6 @@ from il2ref.core import dose_check as dc
 from il2ref.core.model import Corpus, Rule
 from il2ref.core.rules import ACTIONS, FRAMEWORKS, differing, ordered, others
 from il2ref.core.units import NUMBER
-from il2ref.render.dose_calculator import tool_script
 from il2ref.render.inline import cites, differs_note, finding, prose
 from il2ref.render.markdown import template
 from il2ref.render.markup import Trusted, escape
@@ -57,7 +56,7 @@ def _gap(r: Rule, held: int) -> str:
             f"fewer at the bedside")
 
 
-def dose_check_markdown(corpus: Corpus, *, directory_urls: bool = True) -> str:
+def dose_check_markdown(corpus: Corpus) -> str:
     rules = corpus.rules()
     differ = differing(rules)
     by_source = [(f, FRAMEWORKS[f], [_item(r, differ) for r in ordered(rules)
@@ -71,5 +70,4 @@ def dose_check_markdown(corpus: Corpus, *, directory_urls: bool = True) -> str:
             for r, held in dc.out_of_reach(rules) if r.cumulative]
     return template("dose-check.md.j2").render(
         gaps=gaps, inputs=dc.inputs(rules), ticks=tick_boxes, held=dc.HELD, by_source=by_source,
-        data=Trusted(json.dumps(_data(rules), ensure_ascii=False).replace("<", "\\u003c")),
-        script=tool_script("dose-check", directory_urls=directory_urls))
+        data=Trusted(json.dumps(_data(rules), ensure_ascii=False).replace("<", "\\u003c")))

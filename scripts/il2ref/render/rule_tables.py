@@ -133,7 +133,7 @@ def _filters(rules: list[Rule]) -> str:
 def all_rules(rules: list[Rule]) -> Trusted:
     """Every rule of the site, one table per organ system under its own heading, with the
     filter form above. Rows carry `all-` ids: each rule's own id belongs to its page's table.
-    The page loads rule-filters.js (page.md.j2 sets `rule_filters` in its front matter)."""
+    The page loads rule-filters.js (page.md.j2 names it under `scripts` in its front matter)."""
     differ = differing(rules)
     by_system: dict[str, list[Rule]] = {}
     for r in ordered(rules):

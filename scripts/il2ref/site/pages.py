@@ -60,11 +60,11 @@ GENERATED = (
                                                                   for e in p.excerpts())]),
     GeneratedPage("dose-calculator.md", "Dose calculator", "quick-reference.md",
                   # A project without a `dosing` block still builds, with a page saying so.
-                  lambda i: (dose_calculator_markdown(i.corpus, directory_urls=i.directory_urls)
+                  lambda i: (dose_calculator_markdown(i.corpus)
                              if find_dosing(i.corpus) else md.no_dosing_markdown()),
                   lambda c: [p for p in c.pages if p.dosing]),
     GeneratedPage("dose-time-check.md", "Dose-time check", "dose-calculator.md",
-                  lambda i: dose_check_markdown(i.corpus, directory_urls=i.directory_urls),
+                  lambda i: dose_check_markdown(i.corpus),
                   lambda c: [p for p in c.pages if p.rules]),
     GeneratedPage("nursing-sheet.md", "Per-dose nursing sheet", "dose-time-check.md",
                   lambda i: sheet_markdown(i.corpus, edition=i.edition, built=i.built,
