@@ -141,8 +141,8 @@ def test_held_doses_are_counted_where_a_source_counts_them(
     [tally] = sheet.xpath('//tr[@data-check="held-doses"]')
     assert [li.get("data-sheet-rule") for li in tally.xpath(".//li")] == counting
     text = _words(tally)
-    assert text.startswith("Doses held so far in this cycle Stop this cycle: The scheduled "
-                           "dose has been held on three occasions")
+    assert text.startswith("Doses held so far in this cycle Discontinue (how long not stated): "
+                           "The scheduled dose has been held on three occasions")
     # Without a source that counts them, no tally.
     others = dataclasses.replace(corpus, pages=[dataclasses.replace(
         p, rules=tuple(r for r in p.rules if r.id not in counting)) for p in corpus.pages])
@@ -156,7 +156,8 @@ def test_decision_cells_use_the_actions_words(corpus: Corpus,
                                               sheet: lxml.html.HtmlElement) -> None:
     used = {r.action for r in corpus.rules() if _at_the_dose(r)}
     expected = ["Give", *(title for a, title in ACTIONS.items() if a in used)]
-    assert expected == ["Give", "Hold this dose", "Stop this cycle", "Stop for good"]
+    assert expected == ["Give", "Hold this dose", "Stop this cycle",
+                        "Discontinue (how long not stated)", "Stop for good"]
     cells = sheet.xpath("//tr[@class='sheet-decision']/td")
     assert len(cells) == _doses_in_the_yaml()
     for td in cells:

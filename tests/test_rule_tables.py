@@ -15,7 +15,7 @@ import pytest
 
 from conftest import ROOT, axe_violations
 from il2ref.core.model import Corpus, Rule, Source
-from il2ref.core.rules import differing
+from il2ref.core.rules import ACTIONS, differing
 from il2ref.core.schema import schema
 from il2ref.core.units import format_threshold
 from il2ref.load.corpus import load_corpus
@@ -123,8 +123,7 @@ def test_on_a_phone_every_rule_is_one_block_read_finding_first(
             assert r["bottom"] <= min(s["top"], c["top"]) + 1, where
             if rule.threshold:
                 assert format_threshold(rule.threshold) in cells["rule-finding"]["text"], where
-            assert cells["rule-action"]["text"].lower().startswith(
-                ("hold this dose", "stop this cycle", "stop for good", "before the next course"))
+            assert cells["rule-action"]["text"].startswith(ACTIONS[rule.action]), where
             assert cells["rule-cites"]["text"].startswith("["), where
             if len(cells["rule-finding"]["text"]) < 80:
                 assert box["height"] <= PHONE["height"] / 3, (where, box["height"])

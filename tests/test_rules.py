@@ -18,16 +18,19 @@ from il2ref.render.card import card_html
 from il2ref.render.quiz import questions
 
 # What each source's own text asks for, independent of the schema: loosening the schema to let
-# the consensus or the post-TIL guidance "discontinue permanently" fails here too.
+# the consensus or the post-TIL guidance "discontinue permanently" fails here too. The hospital
+# protocol's footnote says "discontinue therapy" and not for how long (SpringerPlus 2015, Table
+# 1): neither "stop this cycle" nor "stop for good".
 SOURCE_ACTIONS = {
     "label-2024": {"hold-dose", "discontinue-permanently"},
     "label-legacy": {"hold-dose", "stop-cycle", "retreatment-contraindication"},
     "consensus-2014": {"hold-dose", "stop-cycle"},
     "post-til-2024": {"hold-dose", "stop-cycle"},
-    "institution-2015": {"hold-dose", "stop-cycle"},
+    "institution-2015": {"hold-dose", "discontinue-therapy"},
 }
-CARD_HEADINGS = ["Regimen", "Hold this dose", "Stop this cycle", "Stop for good",
-                 "Before the next course", "Key numbers", "References"]
+CARD_HEADINGS = ["Regimen", "Hold this dose", "Stop this cycle",
+                 "Discontinue (how long not stated)", "Stop for good", "Before the next course",
+                 "Key numbers", "References"]
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +60,11 @@ def test_every_rule_uses_only_the_actions_its_source_uses(corpus: Corpus) -> Non
                                  for f, a in SOURCE_ACTIONS.items()}
     for r in corpus.rules():
         assert r.action in SOURCE_ACTIONS[r.framework], r.id
-        if r.tier:  # relative holds this dose, absolute stops this cycle
-            assert r.action == {"relative": "hold-dose", "absolute": "stop-cycle"}[r.tier], r.id
+        if r.tier:  # relative holds this dose, absolute stops this cycle (or, in the
+            # hospital protocol, which says no more than "discontinue therapy", discontinues)
+            absolute = ("discontinue-therapy" if r.framework == "institution-2015"
+                        else "stop-cycle")
+            assert r.action == {"relative": "hold-dose", "absolute": absolute}[r.tier], r.id
 
 
 def test_every_verified_consensus_rule_names_its_criterion_class(corpus: Corpus) -> None:
@@ -158,7 +164,7 @@ def _card(built_site: Path) -> lxml.html.HtmlElement:
     return _page(built_site, "quick-reference")
 
 
-def test_card_headings_follow_the_four_actions(built_site: Path) -> None:
+def test_card_headings_follow_the_five_actions(built_site: Path) -> None:
     headings = [h.text_content().strip(" ¶") for h in _card(built_site).xpath("//article//h2")]
     assert headings == CARD_HEADINGS
 
@@ -213,7 +219,7 @@ def test_printed_card_has_the_same_rules_and_notes(corpus: Corpus) -> None:
     rows = _rows(doc)
     assert set(rows) == {r.id for r in corpus.rules() if r.status == "verified"}
     assert [h.text_content() for h in doc.xpath("//h2")] == [
-        "Regimen", *CARD_HEADINGS[1:5], "Key numbers", "Sources"]
+        "Regimen", *CARD_HEADINGS[1:6], "Key numbers", "Sources"]
     assert "Sources differ" in rows["rule-cv-label2024-af"]
     assert "is not by itself a contraindication" in doc.text_content()
 
@@ -223,7 +229,7 @@ def test_combination_rules_are_data(corpus: Corpus, built_site: Path) -> None:
                if r.cumulative}
     assert set(counted) == {("relative-criteria", 3), ("absolute-criteria", 1),
                             ("held-doses", 3)}
-    assert all(r.action == "stop-cycle" for r in counted.values())
+    assert all(r.action == "discontinue-therapy" for r in counted.values())
     rows = _rows(_page(built_site, "management"))
     assert "Three or more relative criteria" in rows["rule-institution-three-relative"]
 

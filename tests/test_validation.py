@@ -164,8 +164,8 @@ EXPECTED = {
         "cites the 'legacy' label [E042]"],
     "rule-old-action.yaml": [
         "docs/data/rule-old-action.yaml:14:13: rules[0].action: 'withhold' is not in the allowed "
-        "list: hold-dose, stop-cycle, discontinue-permanently, retreatment-contraindication "
-        "[E012]"],
+        "list: hold-dose, stop-cycle, discontinue-therapy, discontinue-permanently, "
+        "retreatment-contraindication [E012]"],
     "not-utf8.yaml": [
         "docs/data/not-utf8.yaml:1:11: (file): file is not UTF-8 text; save it as UTF-8 [E002]"],
     # Numbers checked for sense, dates, invisible characters, aliases (issue #25).

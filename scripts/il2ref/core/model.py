@@ -9,7 +9,7 @@ from il2ref.core.search_words import indexed
 
 # The schema's lists as types, so mypy catches a typo such as "withold" in code. The schema is
 # the registry: tests/test_rules.py checks each of these against it.
-Action = Literal["hold-dose", "stop-cycle", "discontinue-permanently",
+Action = Literal["hold-dose", "stop-cycle", "discontinue-therapy", "discontinue-permanently",
                  "retreatment-contraindication"]
 Framework = Literal["label-2024", "label-legacy", "consensus-2014", "post-til-2024",
                     "institution-2015"]
