@@ -164,3 +164,16 @@ def test_pages_print_without_navigation_and_with_link_targets(page, site_url: st
     row = page.evaluate("""() => getComputedStyle(document.querySelector('.md-typeset tr'))
         .breakInside""")
     assert row == "avoid"
+
+
+def test_folded_answers_print_open(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    # Paper cannot unfold a <details>: the self-test's answers are folded on screen, and in the
+    # PDFs (printed by Chromium from the same CSS) each one is printed under its question.
+    page.goto(site_url + "self-test/")
+    answers = page.locator("details > p")
+    assert answers.count() >= 30
+    shown = "els => els.filter(e => e.checkVisibility()).length"
+    assert answers.evaluate_all(shown) == 0
+    page.emulate_media(media="print")
+    assert answers.evaluate_all(shown) == answers.count()
+    assert page.locator("details").first.evaluate("d => d.open") is False  # nothing changed

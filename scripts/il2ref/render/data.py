@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from il2ref.core.model import Corpus, Excerpt, Rule, Source
-from il2ref.core.rules import ACTIONS, FRAMEWORKS, TIERS, differing, others
+from il2ref.core.rules import ACTIONS, differing, others
+from il2ref.core.schema import schema
 from il2ref.core.units import format_threshold, plain_text
 from il2ref.render.markup import spreadsheet_text
 
@@ -116,12 +117,31 @@ def to_csv(records: list[dict], edition: str) -> str:
     return buf.getvalue()
 
 
+# Each controlled field of the data edition -> where the page schema keeps its list.
+_LISTS = {
+    ("excerpt", "evidence"): ("excerpt", "evidence"), ("excerpt", "topic"): ("excerpt", "topic"),
+    ("rule", "system"): ("rule", "system"), ("rule", "framework"): ("rule", "framework"),
+    ("rule", "action"): ("rule", "action"), ("rule", "tier"): ("rule", "tier"),
+    ("rule", "counts"): ("cumulative", "counts"), ("rule", "measure"): ("threshold", "measure"),
+    ("rule", "comparator"): ("threshold", "comparator"), ("rule", "unit"): ("threshold", "unit"),
+}
+
+
+def _allowed(node: dict[str, Any]) -> list[str]:
+    """A page-schema property's values: its own enum, or the consts of the list it refers to."""
+    if "$ref" in node:
+        node = schema()["$defs"][node["$ref"].rsplit("/", 1)[1]]
+    return list(node["enum"]) if "enum" in node else [o["const"] for o in node["oneOf"]]
+
+
 def export_schema() -> dict[str, Any]:
-    """The data edition's schema, its lists filled from the page schema's (one registry)."""
+    """The data edition's schema, its lists filled from the page schema's (one registry): a
+    program reading the edition learns every value a controlled field can take."""
     definition = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    rule = definition["$defs"]["rule"]["properties"]
-    for name, values in (("framework", FRAMEWORKS), ("action", ACTIONS), ("tier", TIERS)):
-        rule[name]["enum"] = list(values)
+    page_defs = schema()["$defs"]
+    for (kind, name), (source, field) in _LISTS.items():
+        definition["$defs"][kind]["properties"][name]["enum"] = _allowed(
+            page_defs[source]["properties"][field])
     return definition
 
 
