@@ -57,6 +57,19 @@ def test_author_name_finds_the_citing_page(page, site_url: str) -> None:  # type
     assert set(links[:len(citing)]) == citing, links
 
 
+def test_a_number_in_the_query_is_answered(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    # lunr's merged word tree once listed a word no page has, and every query that reached it
+    # ("grade 3", "held 3 doses") threw in the worker and found nothing (search-worker.js).
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if "TypeError" in m.text else None)
+    def pages(query: str) -> list[str]:
+        return list(dict.fromkeys(search(page, site_url, query)))[:3]  # distinct, in order
+
+    assert "/crs-comparison/" in pages("CTCAE hypotension grade 3")
+    assert "/management/" in pages("held 3 doses stop cycle")
+    assert errors == []
+
+
 def _index_state(page) -> str:  # type: ignore[no-untyped-def]
     """Where the search worker's index is (scripts/il2ref/site/assets/search-worker.js)."""
     workers = [w for w in page.workers if w.url.endswith("/il2ref-search.js")]

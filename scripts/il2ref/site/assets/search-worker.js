@@ -131,6 +131,7 @@ var IL2REF = __IL2REF_DATA__;
   }
 
   addEventListener("message", function (event) {
+    mendTokenSet();  // before Material's listener builds the index from SETUP
     var message = event.data;
     if (waits && !replaying && message && IL2REF.index !== "built") {
       if (message.type === SETUP) {
@@ -157,4 +158,31 @@ var IL2REF = __IL2REF_DATA__;
     }
   });
   importScripts(new URL(IL2REF.material, here).href);
+  // lunr 2.3.9 (inside Material's worker) stores the index's words in a TokenSet built by
+  // fromArray, which merges equal word endings into shared nodes; for some sets of words the
+  // merge lists a word no page has (here "30,000–50,004" beside "30,000–50,000", after an
+  // unrelated edit). A query that reaches such a word throws in lunr's Index.query, and
+  // Material then answers nothing: "grade 3" or "held 3 doses" found no page at all (lunr
+  // issue #279, open, no option to avoid it). Built here as a plain tree of the same words,
+  // nothing merged: a few thousand words, a little more memory, the same answers. Mended as
+  // soon as lunr is there: after Material's script in a worker, at the first message in the
+  // file:// shim (whose importScripts returns before the script has run).
+  function mendTokenSet() {
+    var lunr = self.lunr;
+    if (!lunr || lunr.TokenSet.fromArray.il2ref) return;
+    lunr.TokenSet.fromArray = function (words) {
+      var root = new lunr.TokenSet();
+      words.forEach(function (word) {
+        var node = root;
+        for (var i = 0; i < word.length; i++) {
+          var c = word.charAt(i);
+          node = node.edges[c] || (node.edges[c] = new lunr.TokenSet());
+        }
+        node.final = true;
+      });
+      return root;
+    };
+    lunr.TokenSet.fromArray.il2ref = true;
+  }
+  mendTokenSet();
 })();
